@@ -1,0 +1,247 @@
+"""The command line: argument parsing, streams and exit codes; the library does the cleaning.
+
+Exit codes: 0 success; 1 ``check`` found differences; 2 usage error or invalid rules; 3 at least one
+document failed (the others were still written). Standard output carries data only (cleaned text when
+no ``-o`` is given, diffs, explanations, rule listings); progress and diagnostics go to standard error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from cleaner.document import FAILED
+from cleaner.io import STDIN, InputError, Item, decode, find_inputs, kind_of, read_bytes
+from cleaner.pipeline import Cleaner
+from cleaner.report import RunReport
+from cleaner.rules import RuleError, load_rules
+from cleaner.stage import registry
+
+OK, DIFFERENT, USAGE, FAILURES = 0, 1, 2, 3
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse exits with 2 on usage errors already; this keeps the message on one located line."""
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        print(f"cleaner: error: {message}", file=sys.stderr)
+        raise SystemExit(USAGE)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="cleaner", description="Turn scraped news articles into clean canonical text.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    rules_help = "rule directory or file; repeat to combine ('default' is the bundled set)"
+
+    c = sub.add_parser("clean", help="clean files, directories or standard input")
+    c.add_argument("inputs", nargs="+", metavar="IN", help="directory, .txt/.html/.jsonl(.gz) file, or -")
+    c.add_argument(
+        "-o", "--output", metavar="OUT", help="output directory (default: standard output, for one file)"
+    )
+    c.add_argument("--rules", action="append", metavar="DIR_OR_FILE", help=rules_help)
+    c.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (default 1)")
+    c.add_argument(
+        "--report", metavar="FILE.jsonl", help="write one JSON record per document, with every edit"
+    )
+    c.add_argument("--html", action="store_true", help="treat standard input and .txt inputs as HTML")
+    g = c.add_mutually_exclusive_group()
+    g.add_argument("-q", "--quiet", action="store_true", help="no summary")
+    g.add_argument("-v", "--verbose", action="store_true", help="tracebacks for internal errors")
+
+    k = sub.add_parser("check", help="compare cleaned seeds with their golden files")
+    k.add_argument("seeds", metavar="SEEDS_DIR")
+    k.add_argument("--golden", required=True, metavar="GOLDEN_DIR")
+    k.add_argument("--rules", action="append", metavar="DIR_OR_FILE", help=rules_help)
+    k.add_argument(
+        "--update", action="store_true", help="rewrite the goldens (still exits 1 when any changed)"
+    )
+
+    e = sub.add_parser("explain", help="show a document with every removal and repair marked")
+    e.add_argument("file", metavar="FILE", help=".txt or .html file, or -")
+    e.add_argument("--rules", action="append", metavar="DIR_OR_FILE", help=rules_help)
+    e.add_argument("--html", action="store_true", help="treat the input as HTML")
+    e.add_argument("--all", action="store_true", help="also show format-only edits of the canonical stage")
+    e.add_argument("--json", action="store_true", help="print the report record instead")
+
+    r = sub.add_parser("rules", help="list stages and rules; validate rule files")
+    r.add_argument("--rules", action="append", metavar="DIR_OR_FILE", help=rules_help)
+    r.add_argument("--json", action="store_true", help="machine-readable listing")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        cleaner = Cleaner(load_rules(args.rules))
+    except RuleError as exc:
+        print(f"cleaner: invalid rules ({len(exc.problems)} problems):", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return USAGE
+    return {"clean": _clean, "check": _check, "explain": _explain, "rules": _rules}[args.command](
+        cleaner, args
+    )
+
+
+def _clean(cleaner: Cleaner, args) -> int:
+    if args.jobs < 1:
+        return _usage("--jobs must be at least 1")
+    items, problems = find_inputs(args.inputs)
+    out_dir = Path(args.output) if args.output and args.output != STDIN else None
+    if out_dir is None and (len(items) != 1 or items[0].kind == "jsonl" or Path(args.inputs[0]).is_dir()):
+        return _usage(
+            "give an output directory with -o (standard output takes exactly one text or HTML file)"
+        )
+    if out_dir is not None:
+        items = _outside(items, out_dir)
+    if any(p.endswith("no such file or directory") for p in problems):
+        for p in problems:
+            print(f"cleaner: {p}", file=sys.stderr)
+        return USAGE
+    report = RunReport()
+    sink = _open_report(args.report)
+    report.sink = sink
+    progress = _Progress(len(items), enabled=sys.stderr.isatty() and not args.quiet)
+    from cleaner.runner import run_items
+
+    try:
+        for n, outcomes in enumerate(
+            run_items(cleaner, items, out_dir, jobs=args.jobs, html=args.html, verbose=args.verbose), 1
+        ):
+            for o in outcomes:
+                if o.result is None:
+                    report.fail(o.path, o.failure, o.id)
+                else:
+                    report.add(o.result, o.path)
+            progress.update(n, items[n - 1].path)
+        for (
+            p
+        ) in problems:  # skipped symlinks and unsupported files count as failures: the user asked for them
+            report.fail(p.split(": ", 1)[0], p.split(": ", 1)[-1])
+    finally:
+        progress.close()
+        if sink is not None:
+            sink.close()
+            if args.report != STDIN:
+                os.replace(sink.name, args.report)
+    for line in report.failures:
+        print(f"cleaner: failed: {line}", file=sys.stderr)
+    if not args.quiet:
+        print(report.summary(), file=sys.stderr)
+    return FAILURES if report.failed else OK
+
+
+def _outside(items: list[Item], out_dir: Path) -> list[Item]:
+    """Drop inputs that live inside the output directory (a rerun would clean its own outputs)."""
+    out = out_dir.resolve()
+    return [i for i in items if i.path == STDIN or not Path(i.path).resolve().is_relative_to(out)]
+
+
+def _open_report(path: str | None):
+    if path is None:
+        return None
+    if path == STDIN:
+        return sys.stdout
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return open(target.with_name(f".{target.name}.tmp"), "w", encoding="utf-8")  # renamed when complete
+
+
+def _check(cleaner: Cleaner, args) -> int:
+    from cleaner.golden import check
+
+    seeds, golden = Path(args.seeds), Path(args.golden)
+    if not seeds.is_dir():
+        return _usage(f"{seeds}: not a directory")
+    res = check(cleaner, seeds, golden, update=args.update)
+    for diff in res.diffs:
+        sys.stdout.write(diff)
+    for label, paths in (
+        ("differs", res.differ),
+        ("missing golden", res.missing),
+        ("orphan golden (no seed)", res.orphans),
+        ("failed", res.failed),
+        ("updated", res.updated),
+    ):
+        for p in paths:
+            print(f"cleaner check: {label}: {p}", file=sys.stderr)
+    print(
+        f"cleaner check: {len(res.matched)} match, {len(res.differ)} differ, {len(res.missing)} missing, "
+        f"{len(res.orphans)} orphans, {len(res.failed)} failed",
+        file=sys.stderr,
+    )
+    if res.failed:
+        return FAILURES
+    return OK if res.ok else DIFFERENT
+
+
+def _explain(cleaner: Cleaner, args) -> int:
+    from cleaner.explain import render
+
+    try:
+        text, _ = decode(read_bytes(args.file))
+    except InputError as exc:
+        print(f"cleaner explain: {args.file}: {exc}", file=sys.stderr)
+        return FAILURES
+    html = args.html or kind_of(args.file) == "html"
+    result = cleaner.clean(text, id=args.file, html=html)
+    if args.json:
+        print(json.dumps(result.record(args.file), ensure_ascii=False, indent=1))
+    else:
+        color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        sys.stdout.write(render(text, result, color=color, everything=args.all))
+    return FAILURES if result.status == FAILED else OK
+
+
+def _rules(cleaner: Cleaner, args) -> int:
+    stages = registry()
+    listing = []
+    for stage in cleaner.stages:
+        listing.append(
+            {
+                "stage": stage.name,
+                "description": stages[stage.name].description,
+                "settings": {k: v for k, v in vars(stage.settings).items()},
+                "rules": [
+                    {"id": r.id, "kind": r.kind, "reason": r.reason, "source": r.source} for r in stage.rules
+                ],
+            }
+        )
+    if args.json:
+        print(json.dumps(listing, ensure_ascii=False, indent=1))
+        return OK
+    for entry in listing:
+        settings = ", ".join(f"{k}={v!r}" for k, v in entry["settings"].items())
+        print(f"{entry['stage']}: {entry['description']}" + (f"  [{settings}]" if settings else ""))
+        for r in entry["rules"]:
+            print(f"  {r['id']:<34} {r['kind']:<9} {r['reason']}")
+    total = sum(len(e["rules"]) for e in listing)
+    print(f"cleaner rules: {len(listing)} stages, {total} rules, valid", file=sys.stderr)
+    return OK
+
+
+def _usage(message: str) -> int:
+    print(f"cleaner: error: {message}", file=sys.stderr)
+    return USAGE
+
+
+class _Progress:
+    """A one-line progress counter on standard error, only when it is a terminal."""
+
+    def __init__(self, total: int, enabled: bool):
+        self.total, self.enabled = total, enabled
+
+    def update(self, n: int, path: str) -> None:
+        if self.enabled:
+            width = 30
+            done = int(width * n / max(1, self.total))
+            sys.stderr.write(f"\r[{'#' * done}{'.' * (width - done)}] {n}/{self.total} {path[-40:]:<40}")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\n")

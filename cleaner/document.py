@@ -1,0 +1,130 @@
+"""Value types shared by every part of the pipeline: Document, Edit, StageResult and CleanResult.
+
+All of them are immutable (frozen dataclasses holding tuples) so that a stage cannot mutate its input and
+every object pickles for process pools and cluster workers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+#: Document statuses, in the words DESIGN.md section 3 uses.
+CLEANED, UNCHANGED, DROPPED, FAILED = "cleaned", "unchanged", "dropped", "failed"
+
+
+class DocumentFailure(Exception):
+    """A stage cannot clean this document (no main content in a page, say); the run goes on."""
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """One change a stage made: replace ``text[start:end]`` (of that stage's input) by ``new``.
+
+    ``step`` numbers the stage applications of one document run (0, 1, 2, ...): edits that share a step were
+    computed on the same input text, so replaying the steps in order reproduces the output exactly.
+    """
+
+    stage: str
+    rule: str
+    start: int
+    end: int
+    old: str
+    new: str
+    reason: str
+    step: int = 0
+
+    @property
+    def kind(self) -> str:
+        """``removal`` when text only goes away, ``repair`` otherwise."""
+        return "removal" if not self.new else "repair"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A document on its way through the pipeline: its id, current text and what is known about it."""
+
+    text: str
+    id: str | None = None
+    html: bool = False
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class StageResult:
+    """What a stage returns for one document: its edits, new metadata and, rarely, a verdict to drop it.
+
+    The stage does not return new text: the pipeline applies ``edits`` to the input, so the record of
+    changes and the output can never disagree.
+    """
+
+    edits: tuple[Edit, ...] = ()
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+    drop: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CleanResult:
+    """The outcome of cleaning one document."""
+
+    text: str
+    status: str
+    id: str | None = None
+    edits: tuple[Edit, ...] = ()
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when there is text to write (the document was cleaned or came back unchanged)."""
+        return self.status in (CLEANED, UNCHANGED)
+
+    @property
+    def language(self) -> str | None:
+        return self.metadata.get("language")
+
+    def record(self, path: str | None = None) -> dict[str, Any]:
+        """The JSON-ready report record of DESIGN.md section 3."""
+        return {
+            "id": self.id,
+            "path": path,
+            "status": self.status,
+            "error": self.error,
+            "language": self.language,
+            "metadata": dict(self.metadata),
+            "warnings": list(self.warnings),
+            "edits": [e.to_dict() for e in self.edits],
+        }
+
+
+def apply_edits(text: str, edits: Iterable[Edit]) -> str:
+    """Apply non-overlapping edits that all refer to ``text``; raises ValueError on overlap.
+
+    >>> apply_edits("a  b", [Edit("s", "r", 1, 3, "  ", " ", "why")])
+    'a b'
+    """
+    out: list[str] = []
+    pos = 0
+    for e in sorted(edits, key=lambda e: (e.start, e.end)):
+        if e.start < pos or e.end > len(text) or text[e.start : e.end] != e.old:
+            raise ValueError(f"edit {e.stage}/{e.rule} at {e.start}:{e.end} does not fit the text")
+        out.append(text[pos : e.start])
+        out.append(e.new)
+        pos = e.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def replay(text: str, edits: Iterable[Edit]) -> str:
+    """Reproduce a document's output from its input and its edit record, one step at a time."""
+    steps: dict[int, list[Edit]] = {}
+    for e in edits:
+        steps.setdefault(e.step, []).append(e)
+    for step in sorted(steps):
+        text = apply_edits(text, steps[step])
+    return text

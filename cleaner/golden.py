@@ -1,0 +1,84 @@
+"""Golden files: ``seeds/<stem>.<ext>`` in, ``golden/<stem>.txt`` out, compared byte for byte.
+
+A missing golden fails and so does an orphan (a golden with no seed). ``update`` rewrites the goldens
+(and removes orphans) but the run still reports failure when anything changed, so a person reviews the
+diff before committing it.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cleaner.io import InputError, decode, kind_of, write_atomic
+from cleaner.pipeline import Cleaner
+
+
+@dataclass
+class CheckResult:
+    """What a golden check found: one entry per kind of problem, and the diffs to print."""
+
+    matched: list[str] = field(default_factory=list)
+    differ: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    orphans: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    diffs: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not (self.differ or self.missing or self.orphans or self.failed or self.updated)
+
+
+def seed_files(seeds: Path) -> list[Path]:
+    return sorted(p for p in seeds.iterdir() if p.is_file() and kind_of(p.name) in ("text", "html"))
+
+
+def check(cleaner: Cleaner, seeds: Path, golden: Path, update: bool = False) -> CheckResult:
+    res = CheckResult()
+    stems = set()
+    for seed in seed_files(seeds):
+        stem = seed.name.split(".")[0]
+        stems.add(stem)
+        target = golden / f"{stem}.txt"
+        try:
+            text, _ = decode(seed.read_bytes())
+        except (InputError, OSError) as exc:
+            res.failed.append(f"{seed}: {exc}")
+            continue
+        result = cleaner.clean(text, id=stem, html=kind_of(seed.name) == "html")
+        if not result.ok:
+            res.failed.append(f"{seed}: {result.status}: {result.error}")
+            continue
+        got = result.text.encode("utf-8")
+        want = target.read_bytes() if target.exists() else None
+        if want == got:
+            res.matched.append(stem)
+            continue
+        if want is None:
+            res.missing.append(str(target))
+        else:
+            res.differ.append(str(target))
+            res.diffs.append(_diff(want, got, str(target)))
+        if update:
+            write_atomic(target, got)
+            res.updated.append(str(target))
+    if golden.is_dir():
+        for g in sorted(golden.glob("*.txt")):
+            if g.name[: -len(".txt")] not in stems:
+                res.orphans.append(str(g))
+                if update:
+                    g.unlink()
+                    res.updated.append(f"{g} (removed)")
+    return res
+
+
+def _diff(want: bytes, got: bytes, name: str) -> str:
+    a = want.decode("utf-8", "replace").splitlines(keepends=True)
+    b = got.decode("utf-8", "replace").splitlines(keepends=True)
+    lines = difflib.unified_diff(a, b, fromfile=f"{name} (golden)", tofile=f"{name} (cleaned)")
+    return "".join(
+        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
+    )

@@ -1,0 +1,66 @@
+"""Compiled rule patterns that always run with a time limit.
+
+Rule files come from users, and a pattern such as ``(a+)+$`` can take exponential time on the wrong line.
+The ``regex`` module accepts a ``timeout`` on every matching call; this wrapper makes sure no call forgets
+it and turns the module's bare ``TimeoutError`` into one that names the rule, so the report can say which
+rule was too slow on which document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import regex
+
+
+class PatternTimeout(TimeoutError):
+    """A rule's pattern ran past its time limit on one document."""
+
+    def __init__(self, rule_id: str, timeout: float):
+        super().__init__(f"rule {rule_id!r} ran past its {timeout:g} s pattern time limit")
+        self.rule_id = rule_id
+
+
+class Pattern:
+    """A compiled ``regex`` pattern bound to a rule id and a time limit; pickles by source."""
+
+    __slots__ = ("_re", "rule_id", "source", "timeout")
+
+    def __init__(self, source: str, rule_id: str, timeout: float = 1.0):
+        self.source = source
+        self.rule_id = rule_id
+        self.timeout = timeout
+        self._re = regex.compile(source)
+
+    def __reduce__(self):
+        return (Pattern, (self.source, self.rule_id, self.timeout))
+
+    def __repr__(self) -> str:
+        return f"Pattern({self.source!r}, rule={self.rule_id!r})"
+
+    def _guard(self, fn: Callable, *args, **kw):
+        try:
+            return fn(*args, timeout=self.timeout, **kw)
+        except TimeoutError as exc:
+            raise PatternTimeout(self.rule_id, self.timeout) from exc
+
+    def fullmatch(self, text: str, pos: int = 0, endpos: int | None = None) -> regex.Match | None:
+        return self._guard(self._re.fullmatch, text, pos, endpos if endpos is not None else len(text))
+
+    def search(self, text: str, pos: int = 0) -> regex.Match | None:
+        return self._guard(self._re.search, text, pos)
+
+    def finditer(self, text: str) -> Iterator[regex.Match]:
+        # finditer is lazy; the timeout covers the whole iteration, so collect it inside the guard.
+        return iter(self._guard(lambda t, timeout: list(self._re.finditer(t, timeout=timeout)), text))
+
+    def expand(self, match: regex.Match, template: str) -> str:
+        return match.expand(template)
+
+
+def compile_checked(source: str) -> tuple[regex.Pattern | None, str | None]:
+    """Compile ``source`` for validation; returns (pattern, None) or (None, the compiler's message)."""
+    try:
+        return regex.compile(source), None
+    except regex.error as exc:
+        return None, str(exc)

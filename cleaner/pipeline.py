@@ -1,0 +1,181 @@
+"""The pipeline: builds stages from a validated rule set, runs them, applies guards, collects edits.
+
+``Cleaner`` is the library's entry point (DESIGN.md section 5)::
+
+    from cleaner import Cleaner
+    cleaner = Cleaner()                      # the bundled rules; Cleaner("my_rules/") for your own
+    result = cleaner.clean(text)             # CleanResult: .text .edits .metadata .status
+    for result in cleaner.clean_many(docs):  # str, Document or {"id": ..., "text": ...} items
+        ...
+
+Guards the pipeline enforces, whatever the stages do:
+- a stage application that would delete more than its ``max_delete_share`` of the document's
+  non-space characters, or leave no letters at all, is rolled back and noted in ``warnings``;
+- an input with no text, or a result with none, is a failure, never an output;
+- text stages repeat until a whole pass changes nothing, so cleaning the output again changes nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from cleaner.document import (
+    CLEANED,
+    DROPPED,
+    FAILED,
+    UNCHANGED,
+    CleanResult,
+    Document,
+    DocumentFailure,
+    Edit,
+    apply_edits,
+)
+from cleaner.patterns import PatternTimeout
+from cleaner.rules import RuleSet, load_rules
+from cleaner.stage import Stage, registry
+from cleaner.text import has_letters, nonspace
+
+RulesArg = str | Path | Iterable[str | Path] | RuleSet | None
+
+
+class Cleaner:
+    """A pipeline built once from a rule set, then applied to any number of documents; it pickles."""
+
+    def __init__(self, rules: RulesArg = None):
+        self.ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
+        stages = registry()
+        self.stages: tuple[Stage, ...] = tuple(
+            stages[name](self.ruleset.settings.get(name), self.ruleset.rules.get(name, ()))
+            for name in self.ruleset.stages
+        )
+
+    def __repr__(self) -> str:
+        return f"Cleaner(stages={[s.name for s in self.stages]}, rules={len(self.ruleset.all_rules())})"
+
+    def clean(
+        self,
+        text: str,
+        *,
+        id: str | None = None,
+        html: bool = False,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> CleanResult:
+        """Clean one document. Never raises for a bad document: a failure comes back as status ``failed``."""
+        doc = Document(text=text, id=id, html=html, metadata=dict(metadata or {}))
+        try:
+            return _Run(self, doc).result()
+        except (PatternTimeout, DocumentFailure) as exc:
+            return CleanResult("", FAILED, id=id, metadata=doc.metadata, error=str(exc))
+
+    def clean_many(self, docs: Iterable[str | Document | Mapping[str, Any]]) -> Iterator[CleanResult]:
+        """Clean a stream of documents lazily, in order; one bad document never stops the stream."""
+        for n, item in enumerate(docs):
+            if isinstance(item, str):
+                yield self.clean(item, id=str(n))
+            elif isinstance(item, Document):
+                yield self.clean(item.text, id=item.id, html=item.html, metadata=item.metadata)
+            else:
+                text = item.get("text")
+                doc_id = item.get("id", str(n))
+                if not isinstance(text, str):
+                    yield CleanResult("", FAILED, id=doc_id, error="document has no 'text' string")
+                    continue
+                yield self.clean(
+                    text, id=doc_id, html=bool(item.get("html", False)), metadata=item.get("metadata")
+                )
+
+
+def load_pipeline(rules: RulesArg = None) -> Cleaner:
+    """Build a :class:`Cleaner` from a rules directory or file (``None``: the bundled rules)."""
+    return Cleaner(rules)
+
+
+class _Run:
+    """The state of cleaning one document: current text, metadata, edits so far, warnings."""
+
+    def __init__(self, cleaner: Cleaner, doc: Document):
+        self.cleaner = cleaner
+        self.doc = doc
+        self.text = doc.text
+        self.metadata: dict[str, Any] = dict(doc.metadata)
+        self.edits: list[Edit] = []
+        self.warnings: list[str] = []
+        self.step = 0
+        self.dropped: str | None = None
+
+    def result(self) -> CleanResult:
+        if not self.text.strip():
+            return self._done(FAILED, "empty document: no text to clean")
+        text_stages = [s for s in self.cleaner.stages if s.text_stage]
+        for stage in self.cleaner.stages:
+            if not stage.text_stage and self._apply(stage) and self.dropped:
+                return self._done(DROPPED, self.dropped)
+        for _ in range(self.cleaner.ruleset.max_passes):
+            changed = False
+            for stage in text_stages:
+                changed |= self._apply(stage)
+                if self.dropped:
+                    return self._done(DROPPED, self.dropped)
+            if not changed:
+                break
+        else:
+            self.warnings.append(f"no fixed point after {self.cleaner.ruleset.max_passes} passes")
+        if not has_letters(self.text):
+            return self._done(FAILED, "nothing left after cleaning")
+        status = UNCHANGED if self.text == self.doc.text and not self.doc.html else CLEANED
+        return self._done(status)
+
+    def _apply(self, stage: Stage) -> bool:
+        """Apply one stage under the guards; True when the text changed (or the document was dropped)."""
+        doc = Document(self.text, self.doc.id, self.doc.html, self.metadata)
+        res = stage.apply(doc)
+        if res.drop:
+            self.dropped = f"{stage.name}: {res.drop}"
+            return True
+        if not res.edits:
+            self._merge(res.metadata)
+            return False
+        new = apply_edits(self.text, res.edits)
+        if new == self.text:
+            return False
+        before, after = nonspace(self.text), nonspace(new)
+        share = (before - after) / before if before else 0.0
+        if share > stage.max_delete_share:
+            self.warnings.append(
+                f"{stage.name}: rolled back, it would delete {share:.0%} of the text "
+                f"(limit {stage.max_delete_share:.0%})"
+            )
+            return False
+        if has_letters(self.text) and not has_letters(new):
+            self.warnings.append(f"{stage.name}: rolled back, it would leave no text")
+            return False
+        self.edits.extend(dataclasses.replace(e, step=self.step) for e in res.edits)
+        self.step += 1
+        self.text = new
+        self._merge(res.metadata)
+        return True
+
+    def _merge(self, found: Mapping[str, Any]) -> None:
+        # The first value found wins (it comes from the earliest stage and position), except lists,
+        # which collect every value, e.g. several credit lines.
+        for key, value in found.items():
+            if isinstance(value, list | tuple):
+                have = list(self.metadata.get(key, []))
+                self.metadata[key] = have + [v for v in value if v not in have]
+            else:
+                self.metadata.setdefault(key, value)
+
+    def _done(self, status: str, error: str | None = None) -> CleanResult:
+        text = self.text if status in (CLEANED, UNCHANGED) else ""
+        return CleanResult(
+            text=text,
+            status=status,
+            id=self.doc.id,
+            edits=tuple(self.edits),
+            metadata=self.metadata,
+            warnings=tuple(self.warnings),
+            error=error,
+        )

@@ -1,0 +1,60 @@
+"""Per-run tallies and the per-document report records (``--report FILE.jsonl``)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from cleaner.document import CLEANED, DROPPED, FAILED, UNCHANGED, CleanResult
+
+
+@dataclass
+class RunReport:
+    """What a run did: documents by status, edits by rule, and one line per failure."""
+
+    statuses: Counter = field(default_factory=Counter)
+    rules: Counter = field(default_factory=Counter)
+    failures: list[str] = field(default_factory=list)
+    sink: IO[str] | None = None  # where report records go, one JSON object per line
+
+    def add(self, result: CleanResult, path: str | None) -> None:
+        self.statuses[result.status] += 1
+        for e in result.edits:
+            if e.stage != "canonical":  # format edits are in every document; they drown the signal
+                self.rules[f"{e.stage}/{e.rule}"] += 1
+        if result.status == FAILED:
+            self.failures.append(f"{path or result.id}: {result.error}")
+        self.write(result.record(path))
+
+    def fail(self, path: str, reason: str, id: str | None = None) -> None:
+        """A failure that happened before cleaning (unreadable file, bad JSONL line)."""
+        self.statuses[FAILED] += 1
+        self.failures.append(f"{path}: {reason}")
+        self.write(
+            {
+                "id": id,
+                "path": path,
+                "status": FAILED,
+                "error": reason,
+                "language": None,
+                "metadata": {},
+                "warnings": [],
+                "edits": [],
+            }
+        )
+
+    def write(self, record: dict[str, Any]) -> None:
+        if self.sink is not None:
+            self.sink.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+
+    @property
+    def failed(self) -> int:
+        return self.statuses[FAILED]
+
+    def summary(self, top: int = 5) -> str:
+        """The one-line summary for standard error."""
+        counts = ", ".join(f"{self.statuses[s]} {s}" for s in (CLEANED, UNCHANGED, DROPPED, FAILED))
+        rules = ", ".join(f"{r} {n}" for r, n in self.rules.most_common(top))
+        return f"cleaner: {counts}" + (f"; top rules: {rules}" if rules else "")

@@ -1,0 +1,145 @@
+"""Cleaning input items (files, JSONL files, standard input) and writing their outputs.
+
+One function, :func:`process_item`, does an item from reading to the atomic write of its output and
+returns what the report needs. It is the unit of work of the serial loop and of ``--jobs`` workers, so
+both paths produce the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cleaner.document import CleanResult
+from cleaner.io import STDIN, AtomicWriter, InputError, Item, decode, iter_jsonl, read_bytes
+from cleaner.pipeline import Cleaner
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result for one document of an item, or a failure that happened before cleaning."""
+
+    path: str
+    result: CleanResult | None = None
+    failure: str | None = None
+    id: str | None = None
+    encoding: str | None = None
+
+
+def process_item(
+    cleaner: Cleaner, item: Item, out_dir: Path | None, *, html: bool = False, verbose: bool = False
+) -> list[Outcome]:
+    """Clean one item and write its output (to ``out_dir``, or standard output when it is None)."""
+    try:
+        if item.kind == "jsonl":
+            return _jsonl(cleaner, item, out_dir)
+        return [_single(cleaner, item, out_dir, html)]
+    except InputError as exc:
+        return [Outcome(item.path, failure=str(exc), id=item.id)]
+    except Exception as exc:  # a bug must not stop the run; -v shows where it happened
+        if verbose:
+            traceback.print_exc(file=sys.stderr)
+        return [Outcome(item.path, failure=f"internal error: {type(exc).__name__}: {exc}", id=item.id)]
+
+
+def _single(cleaner: Cleaner, item: Item, out_dir: Path | None, html: bool) -> Outcome:
+    text, encoding = decode(read_bytes(item.path))
+    result = cleaner.clean(text, id=item.id, html=html or item.kind == "html")
+    if encoding != "utf-8":
+        result = _with_meta(result, {"encoding": encoding})
+    if result.ok:
+        data = result.text.encode("utf-8")
+        if out_dir is None:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        else:
+            target = out_dir / item.rel
+            if item.path != STDIN and target.resolve() == Path(item.path).resolve():
+                return Outcome(item.path, failure="refused: output would overwrite the input", id=item.id)
+            with AtomicWriter(target) as fh:
+                fh.write(data)
+    return Outcome(item.path, result, encoding=encoding)
+
+
+def _jsonl(cleaner: Cleaner, item: Item, out_dir: Path | None) -> list[Outcome]:
+    if out_dir is None:
+        raise InputError("JSONL input needs an output directory (-o)")
+    outcomes: list[Outcome] = []
+    target = out_dir / item.rel
+    if target.resolve() == Path(item.path).resolve():
+        return [Outcome(item.path, failure="refused: output would overwrite the input", id=item.id)]
+    with AtomicWriter(target) as out:
+        for n, record, error in iter_jsonl(item.path):
+            where = f"{item.path}:{n}"
+            if error:
+                outcomes.append(Outcome(where, failure=error))
+                continue
+            doc_id = str(record.get("id", f"{item.id}:{n}"))
+            if not isinstance(record.get("text"), str):
+                outcomes.append(Outcome(where, failure="record has no 'text' string", id=doc_id))
+                continue
+            result = cleaner.clean(record["text"], id=doc_id, html=bool(record.get("html", False)))
+            outcomes.append(Outcome(where, result))
+            if result.ok:
+                record = {
+                    **record,
+                    "text": result.text,
+                    "cleaner": {"status": result.status, "metadata": dict(result.metadata)},
+                }
+                out.write((json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8"))
+    return outcomes
+
+
+def _with_meta(result: CleanResult, extra: dict[str, Any]) -> CleanResult:
+    from dataclasses import replace
+
+    return replace(result, metadata={**result.metadata, **extra})
+
+
+def run_items(
+    cleaner: Cleaner,
+    items: list[Item],
+    out_dir: Path | None,
+    *,
+    jobs: int = 1,
+    html: bool = False,
+    verbose: bool = False,
+) -> Iterator[list[Outcome]]:
+    """Process items in order, serially or in ``jobs`` worker processes; yields outcomes in input order."""
+    if jobs <= 1 or len(items) <= 1:
+        for item in items:
+            yield process_item(cleaner, item, out_dir, html=html, verbose=verbose)
+        return
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(cleaner,)) as pool:
+        yield from _ordered(
+            lambda item: pool.submit(_work, item, out_dir, html, verbose), items, window=jobs * 4
+        )
+
+
+_worker_cleaner: Cleaner | None = None
+
+
+def _init_worker(cleaner: Cleaner) -> None:
+    global _worker_cleaner
+    _worker_cleaner = cleaner
+
+
+def _work(item: Item, out_dir: Path | None, html: bool, verbose: bool) -> list[Outcome]:
+    return process_item(_worker_cleaner, item, out_dir, html=html, verbose=verbose)
+
+
+def _ordered(submit: Callable[[Item], Future], items: Iterable[Item], window: int) -> Iterator[Any]:
+    """Results in input order with at most ``window`` items in flight, so memory stays bounded."""
+    pending: list[Future] = []
+    for item in items:
+        pending.append(submit(item))
+        if len(pending) >= window:
+            yield pending.pop(0).result()
+    for fut in pending:
+        yield fut.result()

@@ -1,0 +1,149 @@
+"""The Stage contract and the one registry of stage names.
+
+A stage has a short registry name (the same in code, rule files, reports and test ids), a frozen
+``Settings`` dataclass with a default for every field, and the rule kinds it accepts from rule files. It is
+built once (patterns compiled, tables loaded) and then applied to one document at a time. Applying it is
+pure: it reads ``doc`` and returns a :class:`StageResult` of edits against ``doc.text``; the pipeline applies
+them, enforces the guards and runs the text stages to a fixed point.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from cleaner.document import Document, Edit, StageResult
+from cleaner.patterns import Pattern
+
+# Field types a rule file may use. Each maps a TOML value to "is it of this type?".
+STR, INT, FLOAT, BOOL, STRS, PAIRS, REGEX = "str", "int", "float", "bool", "list[str]", "list[pair]", "regex"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One key a rule of some kind may carry: its type, whether it is required, allowed values, help."""
+
+    type: str
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A validated rule from a rule file. ``pattern`` is compiled and bound to the rule's time limit."""
+
+    id: str
+    stage: str
+    kind: str
+    reason: str
+    examples: tuple[Any, ...]
+    keep: tuple[str, ...]
+    pattern: Pattern | None = None
+    params: Mapping[str, Any] = None  # kind-specific keys, already validated
+    source: str = ""  # "file:line", for error messages
+    timeout: float = 1.0  # seconds any pattern of this rule may run on one text
+
+    def param(self, key: str, default: Any = None) -> Any:
+        return (self.params or {}).get(key, default)
+
+
+@dataclass(frozen=True)
+class NoSettings:
+    """Settings of a stage that has nothing to configure."""
+
+
+class Stage:
+    """Base class of all stages; see the module docstring for the contract."""
+
+    name: ClassVar[str]
+    #: Position in the default order; a configured pipeline must keep stages in increasing rank.
+    rank: ClassVar[int]
+    Settings: ClassVar[type] = NoSettings
+    #: rule kind -> {key: Field}; the common keys (id, kind, reason, examples, keep) are implied.
+    rule_kinds: ClassVar[Mapping[str, Mapping[str, Field]]] = {}
+    default_kind: ClassVar[str | None] = None
+    #: Text stages are repeated until the text stops changing; others (extract) run once.
+    text_stage: ClassVar[bool] = True
+    #: Rule kinds whose ``examples`` are [input, expected output] pairs instead of plain texts.
+    replace_kinds: ClassVar[tuple[str, ...]] = ()
+    #: One line for `cleaner rules`: what the stage removes or repairs.
+    description: ClassVar[str] = ""
+
+    def __init__(self, settings: Any = None, rules: Sequence[Rule] = ()):
+        self.settings = settings if settings is not None else self.Settings()
+        self.rules = tuple(rules)
+
+    def apply(self, doc: Document) -> StageResult:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    @classmethod
+    def check_rule(cls, rule: Rule) -> list[str]:
+        """Run a rule's ``examples`` (must match) and ``keep`` (must not); return one message per failure."""
+        return []
+
+    @property
+    def max_delete_share(self) -> float:
+        """Largest share of non-space characters one application may delete before the pipeline rolls
+        it back; a stage sets it through its settings' ``max_delete_share``."""
+        return getattr(self.settings, "max_delete_share", 1.0)
+
+    def edit(self, rule: str, start: int, end: int, text: str, new: str, reason: str) -> Edit:
+        """An edit of this stage replacing ``text[start:end]`` by ``new``."""
+        return Edit(self.name, rule, start, end, text[start:end], new, reason)
+
+
+REGISTRY: dict[str, type[Stage]] = {}
+
+
+def register(cls: type[Stage]) -> type[Stage]:
+    """Class decorator: add a stage to the registry under its ``name``."""
+    if cls.name in REGISTRY:
+        raise RuntimeError(f"stage name {cls.name!r} registered twice")
+    REGISTRY[cls.name] = cls
+    return cls
+
+
+def registry() -> dict[str, type[Stage]]:
+    """All stages by name, in default order (importing the stage modules registers them)."""
+    import cleaner.stages  # noqa: F401  (registers every stage)
+
+    return dict(sorted(REGISTRY.items(), key=lambda kv: kv[1].rank))
+
+
+def check_matches(
+    rule: Rule, matches: Callable[[str], bool], examples: Sequence[str] | None = None
+) -> list[str]:
+    """Shared self-test: every example must satisfy ``matches`` and no ``keep`` entry may."""
+    problems = []
+    for ex in rule.examples if examples is None else examples:
+        if not matches(ex):
+            problems.append(f"example does not match: {ex!r}")
+    for near in rule.keep:
+        if matches(near):
+            problems.append(f"near miss in 'keep' matches: {near!r}")
+    return problems
+
+
+def non_overlapping(edits: Sequence[Edit]) -> list[Edit]:
+    """Keep edits in the order given (rule order is priority) and drop any that overlap a kept one.
+
+    Rules of one stage all look at the same input text, so two of them can claim the same characters;
+    the loser gets its chance in the next pass, on the text the winner left.
+    """
+    kept: list[Edit] = []
+    for e in edits:
+        if all(_disjoint(e, k) for k in kept):
+            kept.append(e)
+    return sorted(kept, key=lambda e: (e.start, e.end))
+
+
+def _disjoint(a: Edit, b: Edit) -> bool:
+    if a.start == a.end or b.start == b.end:
+        # an insertion clashes with another insertion at its point, or with an edit strictly around it
+        point, other = (a, b) if a.start == a.end else (b, a)
+        if other.start == other.end:
+            return point.start != other.start
+        return not other.start < point.start < other.end
+    return a.end <= b.start or b.end <= a.start

@@ -1,0 +1,141 @@
+"""``appended``: cut unrelated articles and link lists appended after the main article.
+
+Scrapers often carry on past the end of the article into "Related articles" boxes, teaser blocks of
+other stories (source name, "18 minutes ago", headline, first paragraph), comment sections and footers.
+Two rule kinds find where the article ends:
+
+- ``boundary``: a heading line that opens such a section ("Related Articles", "More from ...").
+  What follows is cut to the end of the document when it is made of teasers (a ``teaser`` rule matches
+  in it) or holds no prose at all; otherwise only the boundary line and the link list right under it go,
+  because the article may continue after an inline box.
+- ``teaser``: a line that marks a teaser block (a relative time such as "18 minutes ago"). When
+  ``min_teasers`` of them follow the body, everything from the first teaser block to the end is cut; a
+  teaser block starts up to ``lookback`` short lines (source names) above its time line.
+
+The stage runs before ``boilerplate`` (DESIGN.md lists it after): the boundary headings, source names and
+time stamps it recognises appended articles by are exactly what boilerplate rules remove, and once they
+are gone an appended article is just more prose.
+
+Guard: nothing is cut unless at least ``min_body_paragraphs`` prose paragraphs (and ``min_body_chars``
+characters) of the article stand before the cut, so the stage cannot take the article itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from cleaner.document import Document, StageResult
+from cleaner.stage import INT, REGEX, Field, Rule, Stage, register
+from cleaner.stages.lines import check_line_rule
+from cleaner.text import Line, ends_sentence, lines, word_count
+
+_LINE = {
+    "pattern": Field(REGEX, True, help="must match a whole line (white space collapsed)"),
+    "max_words": Field(INT, help="longer lines are never tried (default 12)"),
+}
+BOUNDARY_KIND = dict(_LINE)
+TEASER_KIND = {
+    **_LINE,
+    "min_teasers": Field(INT, help="teaser lines needed after the body (default 2)"),
+    "lookback": Field(INT, help="short lines above a teaser line that belong to its block (default 2)"),
+}
+
+
+@dataclass(frozen=True)
+class AppendedSettings:
+    min_body_paragraphs: int = 3  # prose paragraphs that must stand before any cut
+    min_body_chars: int = 400
+    prose_words: int = 12  # words a line needs to count as a prose paragraph
+    link_words: int = 20  # longest line of a link list under a boundary
+    max_delete_share: float = 0.8
+
+
+@register
+class Appended(Stage):
+    """Cut what was appended after the article: related-article sections and teaser runs."""
+
+    name = "appended"
+    rank = 25  # before boilerplate, which would remove the headings and time stamps it cuts at
+    Settings = AppendedSettings
+    rule_kinds = {"boundary": BOUNDARY_KIND, "teaser": TEASER_KIND}
+    default_kind = "boundary"
+    description = "related-article sections, teaser blocks and link lists appended after the article"
+
+    @classmethod
+    def check_rule(cls, rule: Rule) -> list[str]:
+        return check_line_rule(rule if rule.params.get("max_words") else _with_default_words(rule))
+
+    def apply(self, doc: Document) -> StageResult:
+        text = doc.text
+        nonblank = [ln for ln in lines(text) if not ln.blank]
+        norms = [ln.norm for ln in nonblank]
+        counts = [word_count(n) for n in norms]
+        s = self.settings
+        prose = [c >= s.prose_words and ends_sentence(n) for n, c in zip(norms, counts, strict=True)]
+        earliest = self._earliest_cut(nonblank, prose)
+        if earliest is None:
+            return StageResult()
+        teasers = [r for r in self.rules if r.kind == "teaser"]
+        cut = self._teaser_cut(teasers, norms, counts, earliest)
+        # a boundary heading at or before the first teaser block names the cut better than the teasers
+        last = cut[0] if cut is not None else len(nonblank) - 1
+        for k in range(earliest, last + 1):
+            rule = self._match([r for r in self.rules if r.kind == "boundary"], norms[k], counts[k])
+            if rule is None:
+                continue
+            tail = range(k + 1, len(nonblank))
+            teaser_tail = any(self._match(teasers, norms[j], counts[j]) for j in tail)
+            if teaser_tail or not any(prose[j] for j in tail):
+                return self._cut(text, nonblank[k:], rule)
+            end = k + 1
+            while end < len(nonblank) and counts[end] <= s.link_words and not prose[end]:
+                end += 1
+            return self._cut(text, nonblank[k:end], rule)
+        if cut is not None:
+            return self._cut(text, nonblank[cut[0] :], cut[1])
+        return StageResult()
+
+    def _earliest_cut(self, nonblank: Sequence[Line], prose: Sequence[bool]) -> int | None:
+        """Index of the first line a cut may start at: after enough of the article."""
+        s = self.settings
+        seen = chars = 0
+        for k, ln in enumerate(nonblank):
+            if prose[k]:
+                seen += 1
+                chars += len(ln.content)
+            if seen >= s.min_body_paragraphs and chars >= s.min_body_chars:
+                return k + 1
+        return None
+
+    def _teaser_cut(self, rules: Sequence[Rule], norms, counts, earliest: int) -> tuple[int, Rule] | None:
+        hits = [(k, r) for k in range(earliest, len(norms)) if (r := self._match(rules, norms[k], counts[k]))]
+        if not hits:
+            return None
+        k, rule = hits[0]
+        if len([h for h in hits if h[1] is rule]) < rule.param("min_teasers", 2):
+            return None
+        start = k
+        while (
+            start - 1 >= earliest and k - (start - 1) <= rule.param("lookback", 2) and counts[start - 1] <= 5
+        ):
+            start -= 1
+        return start, rule
+
+    @staticmethod
+    def _match(rules: Sequence[Rule], norm: str, count: int) -> Rule | None:
+        for rule in rules:
+            if count <= rule.param("max_words", 12) and rule.pattern.fullmatch(norm):
+                return rule
+        return None
+
+    def _cut(self, text: str, doomed: Sequence[Line], rule: Rule) -> StageResult:
+        # One edit for the whole section: "why did the end go?" has one answer.
+        edit = self.edit(rule.id, doomed[0].start, doomed[-1].end, text, "", rule.reason)
+        return StageResult(edits=(edit,))
+
+
+def _with_default_words(rule: Rule) -> Rule:
+    from dataclasses import replace
+
+    return replace(rule, params={**rule.params, "max_words": 12})

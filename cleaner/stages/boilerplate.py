@@ -1,0 +1,99 @@
+"""``boilerplate``: page furniture between and around the paragraphs of the article.
+
+Rules are grouped by concept in ``rules/*.toml`` (ad-slot markers, app and newsletter promos, site
+chrome, image placeholders, captions and credits, "Read also" links, comment widgets, timestamps,
+location stubs). Two rule kinds:
+
+- ``line``: a whole line matching a pattern (see :mod:`cleaner.stages.lines`), optionally with its
+  neighbour (a linked headline, a label's value, a caption) or a promo block;
+- ``run``: a run of ``min_lines`` or more short lines (at most ``max_words`` words, none ending like a
+  sentence) before the body of the article or after it: navigation tabs, menus, link lists. The body is
+  where prose lines (``prose_words`` or more words, ending like a sentence) stand close together; a run
+  inside the body is a list or a set of subheadings and stays. The first line of the document is never
+  part of a run, since that is where the headline stands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from cleaner.document import Document, StageResult
+from cleaner.stage import INT, Field, Rule, Stage, check_matches, non_overlapping, register
+from cleaner.stages.lines import LINE_KIND, apply_line_rules, check_line_rule
+from cleaner.text import Line, ends_sentence, lines, word_count
+
+RUN_KIND = {
+    "min_lines": Field(INT, help="shortest run removed (default 3)"),
+    "max_words": Field(INT, help="longest line of a run, in words (default 6)"),
+    "prose_words": Field(INT, help="words a line needs to count as prose (default 12)"),
+}
+#: How many lines apart two prose lines may stand and still be one body.
+_BODY_GAP = 3
+
+
+@dataclass(frozen=True)
+class BoilerplateSettings:
+    max_delete_share: float = 0.6  # more than that is not furniture: roll back rather than gut a page
+
+
+@register
+class Boilerplate(Stage):
+    """Remove page furniture: line rules by concept, and runs of short lines outside the body."""
+
+    name = "boilerplate"
+    rank = 30
+    Settings = BoilerplateSettings
+    rule_kinds = {"line": LINE_KIND, "run": RUN_KIND}
+    default_kind = "line"
+    description = "ads, promos, navigation, captions, credits, read-also links, comment widgets, stamps"
+
+    @classmethod
+    def check_rule(cls, rule: Rule) -> list[str]:
+        if rule.kind == "run":
+            return check_matches(
+                rule, lambda text: bool(find_runs(rule, [ln for ln in lines(text) if not ln.blank]))
+            )
+        return check_line_rule(rule)
+
+    def apply(self, doc: Document) -> StageResult:
+        text = doc.text
+        edits, metadata, nonblank, taken = apply_line_rules(self, text, self.rules)
+        left = [ln for k, ln in enumerate(nonblank) if k not in taken]
+        for rule in self.rules:
+            if rule.kind == "run":
+                for ln in find_runs(rule, left):
+                    edits.append(self.edit(rule.id, ln.start, ln.end, text, "", rule.reason))
+        return StageResult(edits=tuple(non_overlapping(edits)), metadata=metadata)
+
+
+def find_runs(rule: Rule, left: Sequence[Line]) -> list[Line]:
+    """Lines of ``left`` (the non-blank lines no line rule took) that form runs outside the body."""
+    min_lines = rule.param("min_lines", 3)
+    max_words = rule.param("max_words", 6)
+    prose_words = rule.param("prose_words", 12)
+    norms = [ln.norm for ln in left]
+    counts = [word_count(n) for n in norms]
+    prose = [c >= prose_words and ends_sentence(n) for n, c in zip(norms, counts, strict=True)]
+    dense = [k for k, p in enumerate(prose) if p and any(prose[k + 1 : k + 1 + _BODY_GAP])]
+    if not dense:
+        return []  # no body found: nothing to measure "outside" against, so touch nothing
+    body_start = dense[0]
+    body_end = max(k for k, p in enumerate(prose) if p and any(prose[max(0, k - _BODY_GAP) : k]))
+    short = [
+        k > 0 and counts[k] <= max_words and not norms[k].endswith((".", "!", "?")) and not prose[k]
+        for k in range(len(left))
+    ]
+    out: list[Line] = []
+    k = 0
+    while k < len(left):
+        if not short[k] or body_start <= k <= body_end:
+            k += 1
+            continue
+        j = k
+        while j < len(left) and short[j] and not body_start <= j <= body_end:
+            j += 1
+        if j - k >= min_lines:
+            out.extend(left[k:j])
+        k = j
+    return out

@@ -1,0 +1,46 @@
+"""``debris``: URL and markup fragments a scraper leaves in the text.
+
+Image-URL query strings (``&w=3840&q=100)``), bare URLs on a line of their own, trailing domain stubs
+after a headline (``star-news.press/wp``), stray tags and markdown image syntax. Two rule kinds: ``line``
+(the whole line is debris; see :mod:`cleaner.stages.lines`) and ``replace`` (a fragment inside a line is
+removed or rewritten; see :mod:`cleaner.stages.replace`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cleaner.document import Document, StageResult
+from cleaner.stage import Stage, non_overlapping, register
+from cleaner.stages.lines import LINE_KIND, apply_line_rules, check_line_rule
+from cleaner.stages.replace import REPLACE_KIND, check_replace_rule, replace_edits
+
+
+@dataclass(frozen=True)
+class DebrisSettings:
+    max_delete_share: float = 0.3  # debris is small; a rule eating a third of a document is wrong
+
+
+@register
+class Debris(Stage):
+    """Remove URL and markup debris: whole lines (``line`` rules) or fragments (``replace`` rules)."""
+
+    name = "debris"
+    rank = 20
+    Settings = DebrisSettings
+    rule_kinds = {"line": LINE_KIND, "replace": REPLACE_KIND}
+    replace_kinds = ("replace",)
+    default_kind = "line"
+    description = "URL and markup fragments: image-URL debris, bare URLs, domain stubs, stray tags"
+
+    @classmethod
+    def check_rule(cls, rule):
+        return check_replace_rule(rule) if rule.kind == "replace" else check_line_rule(rule)
+
+    def apply(self, doc: Document) -> StageResult:
+        text = doc.text
+        edits, metadata, _, _ = apply_line_rules(self, text, self.rules)
+        for rule in self.rules:
+            if rule.kind == "replace":
+                edits.extend(replace_edits(self, rule, text))
+        return StageResult(edits=tuple(non_overlapping(edits)), metadata=metadata)

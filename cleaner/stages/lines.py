@@ -1,0 +1,178 @@
+"""Line rules: the mechanism behind the ``line`` rule kind of the ``debris`` and ``boilerplate`` stages.
+
+A line rule's pattern must match a whole line (white space collapsed and stripped), never a part of it,
+and only lines of at most ``max_words`` words are tried, so no line rule can take a paragraph of prose
+with it. Optional keys widen a match to its neighbours, each with a shape check of its own:
+
+- ``next = "headline" | "value" | "date"``: the following line goes too when it has that shape
+  ("Read also:" + the linked headline; "Location:" + the place; "Last updated:" + the date);
+- ``prev = "caption"``: the preceding line goes too when it looks like a photo caption (a photo credit
+  line such as "Jane Doe Reuters" follows its caption);
+- ``until = '<pattern>'``: a promo block from this line through the first line matching ``until``
+  within ``max_lines`` lines, when every line between is short;
+- ``metadata = "<key>"``: what the rule removes is recorded under this key (the ``value`` group of the
+  pattern when it has one), so dates, places and credits are moved to the record, not lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import regex
+
+from cleaner.document import Edit
+from cleaner.stage import INT, REGEX, STR, Field, Rule, check_matches
+from cleaner.text import Line, ends_sentence, lines, word_count
+
+DEFAULT_MAX_WORDS = 30
+DEFAULT_MAX_LINES = 15
+
+LINE_KIND = {
+    "pattern": Field(REGEX, True, help="must match a whole line (white space collapsed)"),
+    "max_words": Field(INT, help=f"longer lines are never tried (default {DEFAULT_MAX_WORDS})"),
+    "metadata": Field(STR, help="record what is removed under this key of the document record"),
+    "next": Field(STR, choices=("headline", "value", "date"), help="also remove the next line of that shape"),
+    "prev": Field(STR, choices=("caption",), help="also remove the previous line when it is a caption"),
+    "until": Field(REGEX, help="remove a block through the first line matching this"),
+    "max_lines": Field(INT, help=f"longest block for 'until' (default {DEFAULT_MAX_LINES})"),
+}
+
+# Shapes for the neighbours of a matched line. Kept in code: they are shape checks, not vocabulary.
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+DATE_SHAPE = regex.compile(
+    r"(?i)(?:\w+,? )?(?:\d{1,2}\.? " + _MONTH + r",? \d{4}|" + _MONTH + r" \d{1,2},? \d{4}|"
+    r"\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})"
+    r"(?:,? (?:at )?\d{1,2}[:.]\d{2}(?::\d{2})?(?: ?[ap]\.?m\.?)?(?: [A-Z]{2,4})?)?(?: IST| GMT| UTC| ET)?"
+)
+_CAPTION_END_DATE = regex.compile(r"(?i)\b" + _MONTH + r" \d{1,2}, (?:19|20)\d\d\.?$")
+_CAPTION_WORDS = regex.compile(
+    r"(?i)\b(?:file photo|photo(?:graph)?|pictured|image|in this (?:photo|picture))\b"
+)
+
+
+def is_headline(line: str) -> bool:
+    """A linked headline: a short line that does not end like a sentence with a full stop."""
+    return 2 <= word_count(line) <= 25 and not line.rstrip().endswith((".", "!", ";", ","))
+
+
+def is_value(line: str) -> bool:
+    return 1 <= word_count(line) <= 12 and not ends_sentence(line.rstrip(")"))
+
+
+def is_caption(line: str) -> bool:
+    return word_count(line) <= 60 and bool(_CAPTION_END_DATE.search(line) or _CAPTION_WORDS.search(line))
+
+
+_NEXT = {"headline": is_headline, "value": is_value, "date": lambda s: DATE_SHAPE.fullmatch(s) is not None}
+
+
+@dataclass
+class LineMatch:
+    """Lines (indexes into the non-blank lines) one rule hit removes, and what it records."""
+
+    rule: Rule
+    lines: list[int]
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+def check_line_rule(rule: Rule) -> list[str]:
+    max_words = rule.param("max_words", DEFAULT_MAX_WORDS)
+    return check_matches(
+        rule, lambda s: word_count(s) <= max_words and rule.pattern.fullmatch(" ".join(s.split())) is not None
+    )
+
+
+def match_lines(rules: Sequence[Rule], nonblank: Sequence[Line]) -> list[LineMatch]:
+    """Run line rules over the non-blank lines; the first rule that matches a line claims it."""
+    taken: set[int] = set()
+    out: list[LineMatch] = []
+    norms = [ln.norm for ln in nonblank]
+    counts = [word_count(n) for n in norms]
+    for k, norm in enumerate(norms):
+        if k in taken:
+            continue
+        for rule in rules:
+            if counts[k] > rule.param("max_words", DEFAULT_MAX_WORDS):
+                continue
+            m = rule.pattern.fullmatch(norm)
+            if m is None:
+                continue
+            hit = _widen(rule, m, k, norms, counts, taken)
+            if hit is not None:
+                taken.update(hit.lines)
+                out.append(hit)
+                break
+    return out
+
+
+def _widen(
+    rule: Rule, m: regex.Match, k: int, norms: Sequence[str], counts, taken: set[int]
+) -> LineMatch | None:
+    hit = LineMatch(rule, [k])
+    key = rule.param("metadata")
+    value = m.group("value") if "value" in m.re.groupindex and m.group("value") else norms[k]
+    until = rule.param("until")
+    if until is not None:
+        end = _block_end(rule, k, norms, counts)
+        if end is not None:
+            hit.lines = list(range(k, end + 1))
+    nxt = rule.param("next")
+    if nxt and k + 1 < len(norms) and k + 1 not in taken and _NEXT[nxt](norms[k + 1]):
+        hit.lines.append(k + 1)
+        if nxt in ("value", "date"):
+            value = norms[k + 1]
+    elif nxt in ("value", "date"):
+        key = None  # a label without its value: nothing worth recording
+    if rule.param("prev") == "caption" and k > 0 and k - 1 not in taken and is_caption(norms[k - 1]):
+        hit.lines.insert(0, k - 1)
+        hit.metadata["caption"] = [norms[k - 1]]
+    if key:
+        hit.metadata[key] = [value] if key in ("credit", "caption") else value
+    return hit
+
+
+def _block_end(rule: Rule, k: int, norms: Sequence[str], counts) -> int | None:
+    until = rule.param("until")
+    max_words = rule.param("max_words", DEFAULT_MAX_WORDS)
+    for j in range(k + 1, min(len(norms), k + 1 + rule.param("max_lines", DEFAULT_MAX_LINES))):
+        if counts[j] > max_words:
+            return None
+        if until.fullmatch(norms[j]):
+            return j
+    return None
+
+
+def line_edits(stage, text: str, nonblank: Sequence[Line], matches: Sequence[LineMatch]) -> list[Edit]:
+    """One removal edit per line a match claims, each with the rule's id and reason."""
+    edits = []
+    for hit in matches:
+        for k in hit.lines:
+            ln = nonblank[k]
+            edits.append(stage.edit(hit.rule.id, ln.start, ln.end, text, "", hit.rule.reason))
+    return edits
+
+
+def apply_line_rules(
+    stage, text: str, rules: Sequence[Rule]
+) -> tuple[list[Edit], dict[str, Any], list[Line], set[int]]:
+    """Run a stage's line rules over ``text``.
+
+    Returns the removal edits, the metadata the removed lines carried, the non-blank lines and the
+    indexes (into those lines) that were claimed, for stages that look at what is left.
+    """
+    nonblank = [ln for ln in lines(text) if not ln.blank]
+    matches = match_lines([r for r in rules if r.kind == "line"], nonblank)
+    metadata: dict[str, Any] = {}
+    for hit in matches:
+        for key, value in hit.metadata.items():
+            if isinstance(value, list):
+                metadata.setdefault(key, []).extend(value)
+            else:
+                metadata.setdefault(key, value)
+    taken = {k for hit in matches for k in hit.lines}
+    return line_edits(stage, text, nonblank, matches), metadata, nonblank, taken

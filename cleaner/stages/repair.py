@@ -1,0 +1,146 @@
+"""``repair``: machine-translation garble — spacing around quotes and punctuation, doubled words, split
+paragraphs.
+
+Two rule kinds:
+
+- ``replace``: a pattern and its replacement (see :mod:`cleaner.stages.replace`), for garble a regular
+  expression states exactly: ``Zelensky 's``, ``NATO ,``, ``long -term``, ``Article5``.
+- ``fixer``: a named mechanism with settings, for garble that needs more than one match to judge:
+
+  - ``quote-spacing``: straight double quotes, whose direction is known only by counting. In each
+    paragraph with an even number of ``"``, the 1st, 3rd, ... open and the others close; an opening
+    quote gets a space before it and none after, a closing one none before and a space after a letter.
+    Paragraphs with an odd count are left alone (an inch mark or a quote spanning paragraphs).
+  - ``doubled-words``: ``additional additional`` → ``additional``. Only words of ``min_length`` letters
+    or more, and never a word in ``allow`` ("had had", "that that", French "nous nous" are grammar).
+  - ``split-paragraph``: a paragraph that starts with a comma, semicolon or lower-case letter continues
+    the one before it when that one does not end like a sentence; the two are joined.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import regex
+
+from cleaner.document import Document, Edit, StageResult
+from cleaner.patterns import Pattern
+from cleaner.stage import INT, STR, STRS, Field, Rule, Stage, non_overlapping, register
+from cleaner.stages.replace import REPLACE_KIND, _Probe, check_pairs, check_replace_rule, replace_edits
+from cleaner.text import ends_sentence, lines, word_count
+
+FIXER_KIND = {
+    "fixer": Field(STR, True, choices=("quote-spacing", "doubled-words", "split-paragraph")),
+    "min_length": Field(INT, help="doubled-words: shortest word considered (default 4)"),
+    "allow": Field(STRS, help="doubled-words: words that may legitimately repeat"),
+    "min_words_before": Field(INT, help="split-paragraph: words the paragraph before needs (default 8)"),
+}
+
+
+@dataclass(frozen=True)
+class RepairSettings:
+    max_delete_share: float = 0.2  # repairs change spacing and a few words, never whole passages
+
+
+@register
+class Repair(Stage):
+    """Repair MT garble with replace rules and named fixers."""
+
+    name = "repair"
+    rank = 50
+    Settings = RepairSettings
+    rule_kinds = {"replace": REPLACE_KIND, "fixer": FIXER_KIND}
+    replace_kinds = ("replace", "fixer")
+    default_kind = "replace"
+    description = "MT garble: spacing around quotes and punctuation, doubled words, split paragraphs"
+
+    @classmethod
+    def check_rule(cls, rule: Rule) -> list[str]:
+        if rule.kind == "fixer":
+            probe = _Probe(rule.stage)
+            return check_pairs(rule, lambda text: FIXERS[rule.param("fixer")](probe, rule, text))
+        return check_replace_rule(rule)
+
+    def apply(self, doc: Document) -> StageResult:
+        text = doc.text
+        edits: list[Edit] = []
+        for rule in self.rules:
+            if rule.kind == "fixer":
+                edits.extend(FIXERS[rule.param("fixer")](self, rule, text))
+            else:
+                edits.extend(replace_edits(self, rule, text))
+        return StageResult(edits=tuple(non_overlapping(edits)))
+
+
+_QUOTE = regex.compile(r'"')
+_OPEN_NEEDS_SPACE = regex.compile(r"[\p{L}\p{N},:;]")
+
+
+def quote_spacing(stage, rule: Rule, text: str) -> list[Edit]:
+    out = []
+    for ln in lines(text):
+        s = ln.content
+        quotes = [m.start() for m in _QUOTE.finditer(s)]
+        if not quotes or len(quotes) % 2:
+            continue
+        for n, q in enumerate(quotes):
+            at = ln.start + q
+            if n % 2 == 0:  # opening
+                if q > 0 and _OPEN_NEEDS_SPACE.match(s[q - 1]):
+                    out.append(stage.edit(rule.id, at, at, text, " ", rule.reason))
+                after = len(s[q + 1 :]) - len(s[q + 1 :].lstrip(" "))
+                if after and q + 1 + after < len(s):
+                    out.append(stage.edit(rule.id, at + 1, at + 1 + after, text, "", rule.reason))
+            else:  # closing
+                before = len(s[:q]) - len(s[:q].rstrip(" "))
+                if before and q - before > 0:
+                    out.append(stage.edit(rule.id, at - before, at, text, "", rule.reason))
+                if q + 1 < len(s) and s[q + 1].isalnum():
+                    out.append(stage.edit(rule.id, at + 1, at + 1, text, " ", rule.reason))
+    return out
+
+
+def doubled_words(stage, rule: Rule, text: str) -> list[Edit]:
+    allow = {w.casefold() for w in rule.param("allow", ())}
+    out = []
+    for m in _doubled(rule.param("min_length", 4), rule.id, rule.timeout).finditer(text):
+        if m.group(1).casefold() in allow:
+            continue
+        out.append(stage.edit(rule.id, m.end(1), m.end(), text, "", rule.reason))
+    return out
+
+
+@functools.cache
+def _doubled(min_length: int, rule_id: str, timeout: float) -> Pattern:
+    # the second word may differ in case ("The the"), the first sets the length
+    return Pattern(r"\b(\p{L}{" + str(min_length) + r",})([ \t]+)(?i:\1)\b", rule_id, timeout)
+
+
+_CONTINUES = regex.compile(r"[,;]|\p{Ll}")
+
+
+def split_paragraph(stage, rule: Rule, text: str) -> list[Edit]:
+    min_before = rule.param("min_words_before", 8)
+    paras = [ln for ln in lines(text) if not ln.blank]
+    out = []
+    for prev, cur in itertools.pairwise(paras):
+        head = cur.content.lstrip()
+        if not _CONTINUES.match(head) or word_count(head) < 3:
+            continue
+        if ends_sentence(prev.content) or word_count(prev.content) < min_before:
+            continue
+        start = prev.start + len(prev.content.rstrip())
+        end = cur.start + len(cur.content) - len(head)
+        joiner = "" if head[0] in ",;" else " "
+        out.append(stage.edit(rule.id, start, end, text, joiner, rule.reason))
+    return out
+
+
+FIXERS: dict[str, Callable[..., list[Edit]]] = {
+    "quote-spacing": quote_spacing,
+    "doubled-words": doubled_words,
+    "split-paragraph": split_paragraph,
+}

@@ -1,0 +1,56 @@
+"""Replace rules: the ``replace`` rule kind of the ``unicode``, ``debris`` and ``repair`` stages.
+
+Every match of ``pattern`` becomes ``replace`` (a ``regex`` template: ``\\1``, ``\\g<name>``; empty or
+absent removes the match). Examples are ``[input, expected output]`` pairs, so a rule's self-test shows
+exactly what it does; ``keep`` lists texts it must return unchanged.
+"""
+
+from __future__ import annotations
+
+from cleaner.document import Edit, apply_edits
+from cleaner.stage import REGEX, STR, Field, Rule
+
+REPLACE_KIND = {
+    "pattern": Field(REGEX, True, help="what to replace; searched anywhere in the text"),
+    "replace": Field(STR, help="replacement template (\\1, \\g<name>); absent means remove"),
+}
+
+
+def replace_edits(stage, rule: Rule, text: str) -> list[Edit]:
+    """One edit per match of the rule whose replacement differs from the matched text."""
+    template = rule.param("replace", "")
+    out = []
+    for m in rule.pattern.finditer(text):
+        new = m.expand(template) if template else ""
+        if new != m.group():
+            out.append(stage.edit(rule.id, m.start(), m.end(), text, new, rule.reason))
+    return out
+
+
+class _Probe:
+    """Stand-in stage for self-tests: builds edits without a configured stage."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def edit(self, rule: str, start: int, end: int, text: str, new: str, reason: str) -> Edit:
+        return Edit(self.name, rule, start, end, text[start:end], new, reason)
+
+
+def check_pairs(rule: Rule, run) -> list[str]:
+    """Self-test for rules whose examples are [input, expected] pairs; ``run(text)`` returns edits."""
+    problems = []
+    for given, expected in rule.examples:
+        got = apply_edits(given, run(given))
+        if got != expected:
+            problems.append(f"example {given!r} gives {got!r}, expected {expected!r}")
+    for near in rule.keep:
+        got = apply_edits(near, run(near))
+        if got != near:
+            problems.append(f"near miss in 'keep' is changed: {near!r} -> {got!r}")
+    return problems
+
+
+def check_replace_rule(rule: Rule) -> list[str]:
+    probe = _Probe(rule.stage)
+    return check_pairs(rule, lambda text: replace_edits(probe, rule, text))

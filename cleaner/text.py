@@ -1,0 +1,74 @@
+"""Small text helpers the line-oriented stages share: lines with their spans, and cheap line features."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import regex
+
+_WS = regex.compile(r"\s+")
+_LETTER = regex.compile(r"\p{L}")
+_WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’-]*")
+#: Everything str.splitlines() breaks on; stripped from a line's end to get its content.
+LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+#: Characters that end a sentence or a quoted sentence: a paragraph ending in one of them is complete.
+TERMINAL = '.!?…:;"”’»)]'
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """A line of a document: ``text[start:end]`` is the line with its newline, ``content`` its text."""
+
+    index: int
+    start: int
+    end: int
+    content: str
+
+    @property
+    def norm(self) -> str:
+        """The line with white space collapsed and stripped: what line rules match against."""
+        return _WS.sub(" ", self.content).strip()
+
+    @property
+    def blank(self) -> bool:
+        return not self.content.strip()
+
+
+def lines(text: str) -> list[Line]:
+    """Split ``text`` into lines that keep their position; the spans cover the text exactly."""
+    out = []
+    pos = 0
+    for i, chunk in enumerate(text.splitlines(keepends=True)):
+        out.append(Line(i, pos, pos + len(chunk), chunk.rstrip(LINE_BREAKS)))
+        pos += len(chunk)
+    return out
+
+
+def words(s: str) -> list[str]:
+    return _WORD.findall(s)
+
+
+def word_count(s: str) -> int:
+    return len(_WORD.findall(s))
+
+
+def has_letters(s: str) -> bool:
+    return _LETTER.search(s) is not None
+
+
+def nonspace(s: str) -> int:
+    """Number of characters that are not white space: the measure the deletion guard uses."""
+    return len("".join(s.split()))
+
+
+def ends_sentence(s: str) -> bool:
+    s = s.rstrip()
+    return bool(s) and s[-1] in TERMINAL
+
+
+def iter_paragraphs(text: str) -> Iterator[tuple[int, int]]:
+    """Spans (start, end) of the non-blank lines of ``text``: the paragraphs of line-per-paragraph text."""
+    for ln in lines(text):
+        if not ln.blank:
+            yield ln.start, ln.start + len(ln.content)
