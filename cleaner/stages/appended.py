@@ -5,9 +5,9 @@ other stories (source name, "18 minutes ago", headline, first paragraph), commen
 Two rule kinds find where the article ends:
 
 - ``boundary``: a heading line that opens such a section ("Related Articles", "More from ...").
-  What follows is cut to the end of the document when it is made of teasers (a ``teaser`` rule matches
-  in it) or holds no prose at all; otherwise only the boundary line and the link list right under it go,
-  because the article may continue after an inline box.
+  What follows is cut to the end of the document when it holds no prose of the article's own (prose
+  inside teaser blocks belongs to other articles); otherwise only the boundary line and the link list
+  right under it go, because the article continues after an inline box.
 - ``teaser``: a line that marks a teaser block (a relative time such as "18 minutes ago"). When
   ``min_teasers`` of them follow the body, everything from the first teaser block to the end is cut; a
   teaser block starts up to ``lookback`` short lines (source names) above its time line.
@@ -40,6 +40,10 @@ TEASER_KIND = {
     "min_teasers": Field(INT, help="teaser lines needed after the body (default 2)"),
     "lookback": Field(INT, help="short lines above a teaser line that belong to its block (default 2)"),
 }
+
+
+#: Lines below a teaser's time stamp that belong to its block (source, headline, opening paragraph).
+_TEASER_BELOW = 3
 
 
 @dataclass(frozen=True)
@@ -77,18 +81,23 @@ class Appended(Stage):
         if earliest is None:
             return StageResult()
         teasers = [r for r in self.rules if r.kind == "teaser"]
-        cut = self._teaser_cut(teasers, norms, counts, earliest)
+        hits = [(k, r) for k in range(len(norms)) if (r := self._match(teasers, norms[k], counts[k]))]
+        # Prose inside a teaser block (the lines around its time stamp) belongs to another article; prose
+        # anywhere else is the article's own, and nothing before its last line may be cut to the end.
+        covered = {j for k, r in hits for j in range(k - r.param("lookback", 2), k + _TEASER_BELOW + 1)}
+        free = [j for j, p in enumerate(prose) if p and j not in covered]
+        last_free = max(free, default=-1)
+        cut = self._teaser_cut([h for h in hits if h[0] > last_free and h[0] >= earliest], counts, earliest)
         # a boundary heading at or before the first teaser block names the cut better than the teasers
         last = cut[0] if cut is not None else len(nonblank) - 1
+        boundaries = [r for r in self.rules if r.kind == "boundary"]
         for k in range(earliest, last + 1):
-            rule = self._match([r for r in self.rules if r.kind == "boundary"], norms[k], counts[k])
+            rule = self._match(boundaries, norms[k], counts[k])
             if rule is None:
                 continue
-            tail = range(k + 1, len(nonblank))
-            teaser_tail = any(self._match(teasers, norms[j], counts[j]) for j in tail)
-            if teaser_tail or not any(prose[j] for j in tail):
+            if k >= last_free:  # only teasers, link lists and chrome follow: cut to the end
                 return self._cut(text, nonblank[k:], rule)
-            end = k + 1
+            end = k + 1  # the article goes on after an inline box: take the box's link list only
             while end < len(nonblank) and counts[end] <= s.link_words and not prose[end]:
                 end += 1
             return self._cut(text, nonblank[k:end], rule)
@@ -108,8 +117,9 @@ class Appended(Stage):
                 return k + 1
         return None
 
-    def _teaser_cut(self, rules: Sequence[Rule], norms, counts, earliest: int) -> tuple[int, Rule] | None:
-        hits = [(k, r) for k in range(earliest, len(norms)) if (r := self._match(rules, norms[k], counts[k]))]
+    @staticmethod
+    def _teaser_cut(hits: Sequence[tuple[int, Rule]], counts, earliest: int) -> tuple[int, Rule] | None:
+        """Start of the teaser run among ``hits`` (teaser lines after the article), if it is long enough."""
         if not hits:
             return None
         k, rule = hits[0]

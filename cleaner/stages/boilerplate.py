@@ -9,14 +9,18 @@ location stubs). Two rule kinds:
 - ``run``: a run of ``min_lines`` or more short lines (at most ``max_words`` words, none ending like a
   sentence) before the body of the article or after it: navigation tabs, menus, link lists. The body is
   where prose lines (``prose_words`` or more words, ending like a sentence) stand close together; a run
-  inside the body is a list or a set of subheadings and stays. The first line of the document is never
-  part of a run, since that is where the headline stands.
+  inside the body is a list or a set of subheadings and stays, and so does a run right under a line
+  ending in a colon (a list it introduces), and any line with digits or a "label: value" pair (prices,
+  figures, fact boxes). The first line of the document is never part of a run, since that is where the
+  headline stands.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+import regex
 
 from cleaner.document import Document, StageResult
 from cleaner.stage import INT, Field, Rule, Stage, check_matches, non_overlapping, register
@@ -67,6 +71,14 @@ class Boilerplate(Stage):
         return StageResult(edits=tuple(non_overlapping(edits)), metadata=metadata)
 
 
+_NOT_LINK = regex.compile(r"\d|: |[.!?]$")
+
+
+def _link_like(norm: str) -> bool:
+    """Menu items carry no digits (prices, figures, dates), no "label: value" and no sentence end."""
+    return _NOT_LINK.search(norm) is None
+
+
 def find_runs(rule: Rule, left: Sequence[Line]) -> list[Line]:
     """Lines of ``left`` (the non-blank lines no line rule took) that form runs outside the body."""
     min_lines = rule.param("min_lines", 3)
@@ -78,11 +90,12 @@ def find_runs(rule: Rule, left: Sequence[Line]) -> list[Line]:
     dense = [k for k, p in enumerate(prose) if p and any(prose[k + 1 : k + 1 + _BODY_GAP])]
     if not dense:
         return []  # no body found: nothing to measure "outside" against, so touch nothing
+    # The body starts where prose gets dense (a lone prose line above it is a teaser or a banner) and
+    # ends at the last prose line, so a list near the end of the article is inside it.
     body_start = dense[0]
-    body_end = max(k for k, p in enumerate(prose) if p and any(prose[max(0, k - _BODY_GAP) : k]))
+    body_end = max(k for k, p in enumerate(prose) if p)
     short = [
-        k > 0 and counts[k] <= max_words and not norms[k].endswith((".", "!", "?")) and not prose[k]
-        for k in range(len(left))
+        k > 0 and counts[k] <= max_words and _link_like(norms[k]) and not prose[k] for k in range(len(left))
     ]
     out: list[Line] = []
     k = 0
@@ -93,7 +106,8 @@ def find_runs(rule: Rule, left: Sequence[Line]) -> list[Line]:
         j = k
         while j < len(left) and short[j] and not body_start <= j <= body_end:
             j += 1
-        if j - k >= min_lines:
+        introduced = k > 0 and norms[k - 1].endswith(":")  # "... in ten points:" opens a list, not a menu
+        if j - k >= min_lines and not introduced:
             out.extend(left[k:j])
         k = j
     return out

@@ -9,9 +9,11 @@ paragraphs of several lines separated by blank lines; ``paragraphs = "auto"`` (t
 as wrapped when most of its blank-line-separated blocks have more than one line of at most
 ``wrap_width`` characters, and joins those lines. ``"lines"`` and ``"blocks"`` force either reading.
 
-Quotes: ``quotes = "straight"`` (the default) writes ASCII ``"`` and ``'``, as ftfy's ``uncurl_quotes``
-does, with ftfy's own sets of quote characters; it is the form LLM corpora and search indexes expect and
-the one a second cleaning cannot disagree with. ``"keep"`` leaves typographic quotes as they are.
+Quotes: ``quotes = "keep"`` (the default) leaves quotation marks as the source wrote them: German „…“,
+French « … » and English “…” carry the language's typography, and straightening them cannot be undone.
+``"straight"`` writes ASCII ``"`` and ``'`` with ftfy's own sets of quote characters (what ftfy's
+``uncurl_quotes`` does), for indexes and corpora that want one form. Spacing around quotes is repaired
+in either case by the ``repair`` stage.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ _REASON = {
 
 @dataclass(frozen=True)
 class CanonicalSettings:
-    quotes: str = "straight"
+    quotes: str = "keep"
     paragraphs: str = "auto"
     wrap_width: int = 100  # longest line still taken for a hard-wrapped one
 

@@ -2,7 +2,7 @@
 
 ftfy is thorough but not cheap, and almost every line of real text needs nothing from it. A line goes to
 ftfy only when a cheap check finds something ftfy could fix: an ``&`` (entities), a control or format
-character, a ligature or full-width form, a character sequence ftfy's own ``badness.is_bad`` flags as
+character, a ligature, a character sequence ftfy's own ``badness.is_bad`` flags as
 mojibake, or text that is not NFC. Each repaired line is one edit whose reason is ftfy's own plan
 (``fix_and_explain``), so "why did this change?" has ftfy's answer.
 
@@ -25,10 +25,12 @@ from cleaner.stages.replace import REPLACE_KIND, check_replace_rule, replace_edi
 from cleaner.text import lines
 
 # Anything ftfy may change apart from mojibake (which badness.is_bad finds) and normalization.
-_SUSPECT = regex.compile(
-    r"[&\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufb00-\ufb06\uff01-\uff5e\uff61-\uff9f\ud800-\udfff]"
+_SUSPECT = regex.compile(r"[&\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufb00-\ufb06\ud800-\udfff]")
+# fix_character_width is off: it turns the full-width punctuation of Chinese and Japanese text ("，")
+# into ASCII, which is damage there, not repair.
+_CONFIG = ftfy.TextFixerConfig(
+    uncurl_quotes=False, fix_character_width=False, normalization="NFC", explain=True
 )
-_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, normalization="NFC", explain=True)
 
 
 @dataclass(frozen=True)
