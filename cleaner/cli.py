@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from cleaner.document import FAILED
-from cleaner.io import STDIN, InputError, Item, decode, find_inputs, kind_of, read_bytes
+from cleaner.io import MISSING, STDIN, UNSUPPORTED, InputError, Item, decode, find_inputs, kind_of, read_bytes
 from cleaner.pipeline import Cleaner
 from cleaner.report import RunReport
 from cleaner.rules import RuleError, load_rules
@@ -98,13 +98,15 @@ def _clean(cleaner: Cleaner, args) -> int:
         )
     if out_dir is not None:
         items = _outside(items, out_dir)
-    if any(p.endswith("no such file or directory") for p in problems):
-        for p in problems:
-            print(f"cleaner: {p}", file=sys.stderr)
+    usage = [p for p in problems if p.endswith((MISSING, UNSUPPORTED))]
+    if usage:  # the command line names something that cannot be an input: nothing runs
+        for p in usage:
+            print(f"cleaner: error: {p}", file=sys.stderr)
         return USAGE
     report = RunReport()
     sink = _open_report(args.report)
     report.sink = sink
+    completed = False
     progress = _Progress(len(items), enabled=sys.stderr.isatty() and not args.quiet)
     from cleaner.runner import run_items
 
@@ -118,16 +120,13 @@ def _clean(cleaner: Cleaner, args) -> int:
                 else:
                     report.add(o.result, o.path)
             progress.update(n, items[n - 1].path)
-        for (
-            p
-        ) in problems:  # skipped symlinks and unsupported files count as failures: the user asked for them
-            report.fail(p.split(": ", 1)[0], p.split(": ", 1)[-1])
+        for p in problems:  # symlinks not followed, colliding outputs: the user asked for these files
+            path, _, reason = p.rpartition(": ")
+            report.fail(path, reason)
+        completed = True
     finally:
         progress.close()
-        if sink is not None:
-            sink.close()
-            if args.report != STDIN:
-                os.replace(sink.name, args.report)
+        _close_report(sink, args.report, completed)
     for line in report.failures:
         print(f"cleaner: failed: {line}", file=sys.stderr)
     if not args.quiet:
@@ -149,6 +148,17 @@ def _open_report(path: str | None):
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     return open(target.with_name(f".{target.name}.tmp"), "w", encoding="utf-8")  # renamed when complete
+
+
+def _close_report(sink, path: str | None, completed: bool) -> None:
+    """Publish the report only when the run completed; an interrupted run keeps the previous report."""
+    if sink is None or sink is sys.stdout:
+        return
+    sink.close()
+    if completed:
+        os.replace(sink.name, path)
+    else:
+        Path(sink.name).unlink(missing_ok=True)
 
 
 def _check(cleaner: Cleaner, args) -> int:
@@ -182,6 +192,8 @@ def _check(cleaner: Cleaner, args) -> int:
 def _explain(cleaner: Cleaner, args) -> int:
     from cleaner.explain import render
 
+    if args.file != STDIN and not Path(args.file).is_file():
+        return _usage(f"{args.file}: {MISSING}")
     try:
         text, _ = decode(read_bytes(args.file))
     except InputError as exc:

@@ -40,7 +40,7 @@ def check(cleaner: Cleaner, seeds: Path, golden: Path, update: bool = False) -> 
     res = CheckResult()
     stems = set()
     for seed in seed_files(seeds):
-        stem = seed.name.split(".")[0]
+        stem = seed.name[: -len(seed.suffix)]  # story.v1.txt -> story.v1: only the type suffix goes
         stems.add(stem)
         target = golden / f"{stem}.txt"
         try:
@@ -67,7 +67,7 @@ def check(cleaner: Cleaner, seeds: Path, golden: Path, update: bool = False) -> 
             res.updated.append(str(target))
     if golden.is_dir():
         for g in sorted(golden.glob("*.txt")):
-            if g.name[: -len(".txt")] not in stems:
+            if g.name[: -len(g.suffix)] not in stems:
                 res.orphans.append(str(g))
                 if update:
                     g.unlink()

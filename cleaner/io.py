@@ -18,6 +18,8 @@ TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
 STDIN = "-"
+MISSING = "no such file or directory"
+UNSUPPORTED = "not a .txt, .html, .htm, .jsonl or .jsonl.gz file"
 
 
 class InputError(Exception):
@@ -65,30 +67,44 @@ def find_inputs(paths: list[str]) -> tuple[list[Item], list[str]]:
     items: list[Item] = []
     problems: list[str] = []
     for given in paths:
-        if given == STDIN:
-            items.append(Item(STDIN, "text", "stdin.txt"))
+        _expand(given, items, problems)
+    # two inputs may map to one output (a.html and a.txt -> a.txt): the later one is refused, not merged
+    seen: dict[str, str] = {}
+    unique = []
+    for item in items:
+        if item.rel in seen and item.path != STDIN:
+            problems.append(f"{item.path}: output {item.rel} is already the output of {seen[item.rel]}")
             continue
-        p = Path(given)
-        if p.is_dir():
-            root = p.resolve()
-            for f in sorted(p.rglob("*"), key=lambda f: f.relative_to(p).as_posix()):
-                kind = kind_of(f.name)
-                if kind is None or not f.is_file():
-                    continue
-                if f.is_symlink() and not f.resolve().is_relative_to(root):
-                    problems.append(f"{f}: symlink out of {given} not followed")
-                    continue
-                rel = PurePosixPath(f.relative_to(p).as_posix())
-                items.append(Item(str(f), kind, output_rel(rel, kind)))
-        elif p.is_file():
-            kind = kind_of(p.name)
-            if kind is None:
-                problems.append(f"{given}: not a .txt, .html, .htm, .jsonl or .jsonl.gz file")
+        seen[item.rel] = item.path
+        unique.append(item)
+    return unique, problems
+
+
+def _expand(given: str, items: list[Item], problems: list[str]) -> None:
+    """Add the items one command-line input names; note what is wrong with it in ``problems``."""
+    if given == STDIN:
+        items.append(Item(STDIN, "text", "stdin.txt"))
+        return
+    p = Path(given)
+    if p.is_dir():
+        root = p.resolve()
+        for f in sorted(p.rglob("*"), key=lambda f: f.relative_to(p).as_posix()):
+            kind = kind_of(f.name)
+            if kind is None or not f.is_file():
                 continue
-            items.append(Item(str(p), kind, output_rel(PurePosixPath(p.name), kind)))
-        else:
-            problems.append(f"{given}: no such file or directory")
-    return items, problems
+            if f.is_symlink() and not f.resolve().is_relative_to(root):
+                problems.append(f"{f}: symlink out of {given} not followed")
+                continue
+            rel = PurePosixPath(f.relative_to(p).as_posix())
+            items.append(Item(str(f), kind, output_rel(rel, kind)))
+    elif p.is_file():
+        kind = kind_of(p.name)
+        if kind is None:
+            problems.append(f"{given}: {UNSUPPORTED}")
+            return
+        items.append(Item(str(p), kind, output_rel(PurePosixPath(p.name), kind)))
+    else:
+        problems.append(f"{given}: {MISSING}")
 
 
 def read_bytes(path: str) -> bytes:
@@ -105,38 +121,89 @@ def read_bytes(path: str) -> bytes:
 def decode(data: bytes) -> tuple[str, str]:
     """Decode bytes to text; returns (text, encoding). UTF-8 first, then detection (charset-normalizer).
 
-    Raises InputError for binary data: NUL bytes outside UTF-16/32, or nothing that decodes plausibly.
+    Raises InputError for binary data (NUL bytes that are not UTF-16/32 text) and for bytes no text
+    encoding fits. A stray NUL in text does not make it binary; the unicode stage removes it.
     """
-    if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace"), "utf-8-sig"
-    for bom, enc in (
-        (codecs.BOM_UTF32_LE, "utf-32"),
-        (codecs.BOM_UTF32_BE, "utf-32"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
+    for bom, enc in _BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(enc), enc
+                return data[len(bom) :].decode(enc), _BOM_NAMES.get(enc, enc)
             except UnicodeDecodeError as exc:
                 raise InputError(
                     f"starts with a {enc} byte-order mark but does not decode: {exc.reason}"
                 ) from exc
+    head = data[:65536]
+    nuls = head.count(0)
+    if nuls:
+        wide = _utf16_without_bom(head)
+        if wide:
+            try:
+                return data.decode(wide), wide
+            except UnicodeDecodeError as exc:
+                raise InputError(f"looks like {wide} without a byte-order mark but does not decode") from exc
+        if nuls > max(1, len(head) // 1000):
+            raise InputError("binary file (NUL bytes), not text")
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    if b"\x00" in data[:65536]:
-        raise InputError("binary file (NUL bytes), not text")
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data[: 1 << 20]).best()
-    if best is None or best.encoding is None:
+    matches = list(from_bytes(data[: 1 << 20]))
+    if not matches:
         raise InputError("binary or undecodable bytes: no text encoding fits")
+    # charset-normalizer often ties several single-byte code pages on short texts; among the tied
+    # best, prefer the ones most text in the wild is written in, so "Genève" does not become "Genčve".
+    best = min(matches, key=lambda m: (m.percent_chaos, -m.percent_coherence))
+    tied = [
+        m
+        for m in matches
+        if (m.percent_chaos, m.percent_coherence) == (best.percent_chaos, best.percent_coherence)
+    ]
+    chosen = min(
+        tied, key=lambda m: _PREFERRED.index(m.encoding) if m.encoding in _PREFERRED else len(_PREFERRED)
+    )
     try:
-        return data.decode(best.encoding), best.encoding
+        return data.decode(chosen.encoding), chosen.encoding
     except (UnicodeDecodeError, LookupError) as exc:
-        raise InputError(f"undecodable as {best.encoding}: {exc}") from exc
+        raise InputError(f"undecodable as {chosen.encoding}: {exc}") from exc
+
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_BOM_NAMES = {
+    "utf-8": "utf-8-sig",
+    "utf-16-le": "utf-16",
+    "utf-16-be": "utf-16",
+    "utf-32-le": "utf-32",
+    "utf-32-be": "utf-32",
+}
+_PREFERRED = [
+    "cp1252",
+    "latin_1",
+    "iso8859_15",
+    "cp1250",
+    "iso8859_2",
+    "cp1251",
+    "koi8_r",
+    "cp1253",
+    "cp1254",
+]
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """ "utf-16-le"/"utf-16-be" when NULs sit on every other byte, as in mostly-Latin UTF-16 text."""
+    even, odd = head[0::2], head[1::2]
+    if len(head) >= 4 and odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if len(head) >= 4 and even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
 
 
 def iter_jsonl(path: str) -> Iterator[tuple[int, dict | None, str | None]]:
@@ -160,6 +227,15 @@ def iter_jsonl(path: str) -> Iterator[tuple[int, dict | None, str | None]]:
         raise InputError(f"cannot read JSONL: {exc}") from exc
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _umask()
+
+
 class AtomicWriter:
     """Write a file under a temporary name in its directory and rename it into place on success.
 
@@ -170,11 +246,11 @@ class AtomicWriter:
     def __init__(self, path: Path):
         self.path = path
         self._tmp: str | None = None
-        self._fh = None
 
     def __enter__(self):
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, self._tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        os.chmod(self._tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; an output is an ordinary file
         raw = os.fdopen(fd, "wb")
         self._raw = raw
         self._fh = (

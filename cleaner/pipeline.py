@@ -176,6 +176,6 @@ class _Run:
             id=self.doc.id,
             edits=tuple(self.edits),
             metadata=self.metadata,
-            warnings=tuple(self.warnings),
+            warnings=tuple(dict.fromkeys(self.warnings)),  # a guard trips again on every pass; say it once
             error=error,
         )

@@ -145,7 +145,7 @@ class _Loader:
                     self.add(
                         f,
                         "duplicate rule id",
-                        line=_line_of(text, rule.id),
+                        line=int(rule.source.rpartition(":")[2] or 0) or None,
                         rule=rule.id,
                         hint=f"already defined at {seen_ids[rule.id]}; ids are unique across the set",
                     )
@@ -380,7 +380,10 @@ class _Loader:
             return None
         compiled, err = compile_checked(source)
         if compiled is None:
-            bad(f"{key!r} does not compile: {err}")
+            bad(
+                f"{key!r} does not compile: {err}",
+                hint="escape literal ( ) [ ] { } . * + ? | with a backslash; syntax is the `regex` module's",
+            )
             return None
         if compiled.fullmatch("") is not None:
             bad(f"{key!r} matches the empty string", hint="a rule must require at least one character")
@@ -389,13 +392,17 @@ class _Loader:
 
 
 def _line_of(text: str, rid: str, n: int = 0) -> int | None:
-    """Line number of a rule's ``id = "..."`` in its file (tomllib does not keep positions)."""
-    m = regex.search(r"(?m)^\s*id\s*=\s*[\"']" + regex.escape(rid) + r"[\"']", text)
-    if m:
+    """Line of the n-th rule's ``id = "..."`` in its file (tomllib does not keep positions).
+
+    The n-th ``[[rule]]`` header locates the rule even when its id is repeated or missing; the id's own
+    line inside that rule is more precise, when there is one.
+    """
+    headers = [m.start() for m in regex.finditer(r"(?m)^[ \t]*\[\[rule\]\]", text)]
+    start = headers[n - 1] if 0 < n <= len(headers) else 0
+    m = regex.compile(r"(?m)^\s*id\s*=\s*[\"']" + regex.escape(rid) + r"[\"']").search(text, start)
+    if m and (n >= len(headers) or n == 0 or m.start() < headers[n]):
         return text.count("\n", 0, m.start()) + 1
-    # fall back to the n-th [[rule]] header for rules without a usable id
-    headers = [m.start() for m in regex.finditer(r"(?m)^\s*\[\[rule\]\]", text)]
-    return text.count("\n", 0, headers[n - 1]) + 1 if 0 < n <= len(headers) else None
+    return text.count("\n", 0, start) + 1 if 0 < n <= len(headers) else None
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str | None:

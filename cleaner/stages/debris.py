@@ -18,7 +18,7 @@ from cleaner.stages.replace import REPLACE_KIND, check_replace_rule, replace_edi
 
 @dataclass(frozen=True)
 class DebrisSettings:
-    max_delete_share: float = 0.3  # debris is small; a rule eating a third of a document is wrong
+    max_delete_share: float = 0.5  # URL lines can be long, but debris outweighing the text is a wrong rule
 
 
 @register

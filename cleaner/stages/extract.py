@@ -65,9 +65,9 @@ class Extract(Stage):
             deduplicate=False,
             with_metadata=True,
             date_extraction_params={"extensive_search": False, "original_date": True, "max_date": s.max_date},
-            as_dict=True,
         )
-        body = (found or {}).get("text") or ""
+        found = found.as_dict() if found is not None else {}
+        body = found.get("text") or ""
         if not body.strip():
             raise DocumentFailure("extract: no main content found in the HTML")
         meta = {key: found[src] for src, key in _META.items() if found.get(src)}

@@ -1,0 +1,30 @@
+"""Shared fixtures: the bundled rule set and cleaners built from it, loaded once per test session."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from cleaner import Cleaner, load_rules
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+GOLDEN = ROOT / "golden"
+
+
+@pytest.fixture(scope="session")
+def ruleset():
+    return load_rules()
+
+
+@pytest.fixture(scope="session")
+def cleaner(ruleset):
+    return Cleaner(ruleset)
+
+
+def with_stages(ruleset, *stages: str) -> Cleaner:
+    """A cleaner that runs only ``stages`` (in default order) with the bundled rules and settings."""
+    keep = tuple(s for s in ruleset.stages if s in stages)
+    return Cleaner(dataclasses.replace(ruleset, stages=keep))
