@@ -336,7 +336,11 @@ class _Loader:
             if err:
                 bad(f"{key!r} {err}", hint=fs.help or None)
         if "id" in entry and isinstance(entry["id"], str) and not _ID.fullmatch(entry["id"]):
-            bad("id must be kebab-case (lower-case letters, digits and single hyphens)")
+            kebab = "-".join(regex.findall(r"[a-z0-9]+", entry["id"].lower()))
+            bad(
+                "id must be kebab-case (lower-case letters, digits and single hyphens)",
+                hint=f"e.g. {kebab!r}",
+            )
         for key in ("examples",):
             if isinstance(entry.get(key), list) and not entry[key]:
                 bad(f"{key!r} is empty", hint="give at least one text the rule must change")
