@@ -9,6 +9,7 @@ them, enforces the guards and runs the text stages to a fixed point.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -130,13 +131,17 @@ def non_overlapping(edits: Sequence[Edit]) -> list[Edit]:
     """Keep edits in the order given (rule order is priority) and drop any that overlap a kept one.
 
     Rules of one stage all look at the same input text, so two of them can claim the same characters;
-    the loser gets its chance in the next pass, on the text the winner left.
+    the loser gets its chance in the next pass, on the text the winner left. Kept edits stay sorted by
+    span, so each new edit is checked against its two neighbours only.
     """
     kept: list[Edit] = []
+    keys: list[tuple[int, int]] = []
     for e in edits:
-        if all(_disjoint(e, k) for k in kept):
-            kept.append(e)
-    return sorted(kept, key=lambda e: (e.start, e.end))
+        i = bisect.bisect_left(keys, (e.start, e.end))
+        if all(_disjoint(e, kept[j]) for j in range(max(0, i - 1), min(len(kept), i + 2))):
+            kept.insert(i, e)
+            keys.insert(i, (e.start, e.end))
+    return kept
 
 
 def _disjoint(a: Edit, b: Edit) -> bool:

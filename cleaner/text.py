@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -28,21 +29,26 @@ class Line:
     @property
     def norm(self) -> str:
         """The line with white space collapsed and stripped: what line rules match against."""
-        return _WS.sub(" ", self.content).strip()
+        return " ".join(self.content.split())
 
     @property
     def blank(self) -> bool:
         return not self.content.strip()
 
 
-def lines(text: str) -> list[Line]:
-    """Split ``text`` into lines that keep their position; the spans cover the text exactly."""
+@functools.lru_cache(maxsize=16)
+def lines(text: str) -> tuple[Line, ...]:
+    """Split ``text`` into lines that keep their position; the spans cover the text exactly.
+
+    Cached: consecutive stages usually see the same text (most stages change nothing in most
+    documents), and the lines are immutable.
+    """
     out = []
     pos = 0
     for i, chunk in enumerate(text.splitlines(keepends=True)):
         out.append(Line(i, pos, pos + len(chunk), chunk.rstrip(LINE_BREAKS)))
         pos += len(chunk)
-    return out
+    return tuple(out)
 
 
 def words(s: str) -> list[str]:

@@ -24,7 +24,7 @@ import regex
 
 from cleaner.document import Document, StageResult
 from cleaner.stage import INT, Field, Rule, Stage, check_matches, non_overlapping, register
-from cleaner.stages.lines import LINE_KIND, apply_line_rules, check_line_rule
+from cleaner.stages.lines import LINE_KIND, LineRules, apply_line_rules, check_line_rule
 from cleaner.text import Line, ends_sentence, lines, word_count
 
 RUN_KIND = {
@@ -60,9 +60,13 @@ class Boilerplate(Stage):
             )
         return check_line_rule(rule)
 
+    def __init__(self, settings=None, rules=()):
+        super().__init__(settings, rules)
+        self.line_rules = LineRules(self.rules)
+
     def apply(self, doc: Document) -> StageResult:
         text = doc.text
-        edits, metadata, nonblank, taken = apply_line_rules(self, text, self.rules)
+        edits, metadata, nonblank, taken = apply_line_rules(self, text, self.line_rules)
         left = [ln for k, ln in enumerate(nonblank) if k not in taken]
         for rule in self.rules:
             if rule.kind == "run":

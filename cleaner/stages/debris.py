@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from cleaner.document import Document, StageResult
 from cleaner.stage import Stage, non_overlapping, register
-from cleaner.stages.lines import LINE_KIND, apply_line_rules, check_line_rule
+from cleaner.stages.lines import LINE_KIND, LineRules, apply_line_rules, check_line_rule
 from cleaner.stages.replace import REPLACE_KIND, check_replace_rule, replace_edits
 
 
@@ -37,9 +37,13 @@ class Debris(Stage):
     def check_rule(cls, rule):
         return check_replace_rule(rule) if rule.kind == "replace" else check_line_rule(rule)
 
+    def __init__(self, settings=None, rules=()):
+        super().__init__(settings, rules)
+        self.line_rules = LineRules(self.rules)
+
     def apply(self, doc: Document) -> StageResult:
         text = doc.text
-        edits, metadata, _, _ = apply_line_rules(self, text, self.rules)
+        edits, metadata, _, _ = apply_line_rules(self, text, self.line_rules)
         for rule in self.rules:
             if rule.kind == "replace":
                 edits.extend(replace_edits(self, rule, text))

@@ -23,6 +23,7 @@ from typing import Any
 import regex
 
 from cleaner.document import Edit
+from cleaner.patterns import PatternTimeout, union
 from cleaner.stage import INT, REGEX, STR, Field, Rule, check_matches
 from cleaner.text import Line, ends_sentence, lines, word_count
 
@@ -87,27 +88,59 @@ def check_line_rule(rule: Rule) -> list[str]:
     )
 
 
-def match_lines(rules: Sequence[Rule], nonblank: Sequence[Line]) -> list[LineMatch]:
-    """Run line rules over the non-blank lines; the first rule that matches a line claims it."""
-    taken: set[int] = set()
-    out: list[LineMatch] = []
-    norms = [ln.norm for ln in nonblank]
-    counts = [word_count(n) for n in norms]
-    for k, norm in enumerate(norms):
-        if k in taken:
-            continue
-        for rule in rules:
-            if counts[k] > rule.param("max_words", DEFAULT_MAX_WORDS):
+class LineRules:
+    """The ``line`` rules of one stage, with a prefilter that tries all their patterns in one call."""
+
+    def __init__(self, rules: Sequence[Rule]):
+        self.rules = tuple(r for r in rules if r.kind == "line")
+        self.max_words = max((r.param("max_words", DEFAULT_MAX_WORDS) for r in self.rules), default=0)
+        timeout = max((r.timeout for r in self.rules), default=1.0)
+        self.prefilter = union([r.pattern for r in self.rules], "line-rules-prefilter", timeout)
+
+    def match(self, nonblank: Sequence[Line]) -> list[LineMatch]:
+        """Run the rules over the non-blank lines; the first rule that matches a line claims it."""
+        taken: set[int] = set()
+        out: list[LineMatch] = []
+        if not self.rules:
+            return out
+        norms = [ln.norm for ln in nonblank]
+        counts = _LazyCounts(norms)
+        for k, norm in enumerate(norms):
+            if k in taken or not self._may_match(norm):
                 continue
-            m = rule.pattern.fullmatch(norm)
-            if m is None:
-                continue
-            hit = _widen(rule, m, k, norms, counts, taken)
-            if hit is not None:
+            for rule in self.rules:
+                if counts[k] > rule.param("max_words", DEFAULT_MAX_WORDS):
+                    continue
+                m = rule.pattern.fullmatch(norm)
+                if m is None:
+                    continue
+                hit = _widen(rule, m, k, norms, counts, taken)
                 taken.update(hit.lines)
                 out.append(hit)
                 break
-    return out
+        return out
+
+    def _may_match(self, norm: str) -> bool:
+        if self.prefilter is None:
+            return True
+        try:
+            return self.prefilter.fullmatch(norm) is not None
+        except PatternTimeout:  # let the rules run one by one, so the slow one is named in the report
+            return True
+
+
+class _LazyCounts:
+    """Word counts of lines, computed on first use: most lines are never looked at twice."""
+
+    def __init__(self, norms: Sequence[str]):
+        self.norms = norms
+        self.cache: dict[int, int] = {}
+
+    def __getitem__(self, k: int) -> int:
+        n = self.cache.get(k)
+        if n is None:
+            n = self.cache[k] = word_count(self.norms[k])
+        return n
 
 
 def _widen(
@@ -158,7 +191,7 @@ def line_edits(stage, text: str, nonblank: Sequence[Line], matches: Sequence[Lin
 
 
 def apply_line_rules(
-    stage, text: str, rules: Sequence[Rule]
+    stage, text: str, rules: LineRules
 ) -> tuple[list[Edit], dict[str, Any], list[Line], set[int]]:
     """Run a stage's line rules over ``text``.
 
@@ -166,7 +199,7 @@ def apply_line_rules(
     indexes (into those lines) that were claimed, for stages that look at what is left.
     """
     nonblank = [ln for ln in lines(text) if not ln.blank]
-    matches = match_lines([r for r in rules if r.kind == "line"], nonblank)
+    matches = rules.match(nonblank)
     metadata: dict[str, Any] = {}
     for hit in matches:
         for key, value in hit.metadata.items():
