@@ -64,6 +64,9 @@ class Cleaner:
         metadata: Mapping[str, Any] | None = None,
     ) -> CleanResult:
         """Clean one document. Never raises for a bad document: a failure comes back as status ``failed``."""
+        if not isinstance(text, str) or not isinstance(metadata, Mapping | None):
+            bad = "text must be a string" if not isinstance(text, str) else "metadata must be a mapping"
+            return CleanResult("", FAILED, id=id, error=bad)
         doc = Document(text=text, id=id, html=html, metadata=dict(metadata or {}))
         try:
             return _Run(self, doc).result()
@@ -84,7 +87,7 @@ class Cleaner:
                     yield CleanResult("", FAILED, id=doc_id, error="document has no 'text' string")
                     continue
                 yield self.clean(
-                    text, id=doc_id, html=bool(item.get("html", False)), metadata=item.get("metadata")
+                    text, id=doc_id, html=item.get("html") is True, metadata=item.get("metadata")
                 )
 
 

@@ -155,12 +155,12 @@ class _Loader:
         for rid in pipeline["disable"]:
             if rid not in seen_ids:
                 self.add(
-                    PIPELINE_FILE,
+                    pipeline["disable_src"][rid],
                     f"'disable' names unknown rule {rid!r}",
                     hint=_suggest(rid, seen_ids) or "list the rules with `cleaner rules`",
                 )
         settings = self._settings(pipeline)
-        stages = self._order(pipeline["stages"])
+        stages = self._order(pipeline["stages"], pipeline.get("stages_src", PIPELINE_FILE))
         if self.problems:
             raise RuleError(self.problems)
         disabled = set(pipeline["disable"])
@@ -197,6 +197,7 @@ class _Loader:
                 self.add(f, "'stages' must be a list of stage names")
             else:
                 pipeline["stages"] = data["stages"]
+                pipeline["stages_src"] = str(f)
         if "max_passes" in data and not (_is_int(data["max_passes"]) and 1 <= data["max_passes"] <= 20):
             self.add(f, "'max_passes' must be an integer from 1 to 20")
         elif "max_passes" in data:
@@ -212,6 +213,7 @@ class _Loader:
                 self.add(f, "'disable' must be a list of rule ids")
             else:
                 pipeline["disable"] = [*pipeline["disable"], *data["disable"]]
+                pipeline.setdefault("disable_src", {}).update(dict.fromkeys(data["disable"], str(f)))
         settings = data.get("settings", {})
         if not isinstance(settings, dict):
             self.add(f, "'settings' must be a table of [settings.<stage>] tables")
@@ -250,32 +252,33 @@ class _Loader:
                         src[stage],
                         f"[settings.{stage}] {key} must be {type(default).__name__}, "
                         f"got {type(value).__name__}",
+                        hint=f"the default is {key} = {_toml(default)}",
                     )
                     continue
                 good[key] = tuple(value) if isinstance(value, list) else value
             try:
                 out[stage] = cls.Settings(**good)
             except (TypeError, ValueError) as exc:
-                self.add(src[stage], f"[settings.{stage}] {exc}")
+                self.add(src[stage], f"[settings.{stage}] {exc}", hint="`cleaner rules` shows the defaults")
         return out
 
-    def _order(self, names: list[str]) -> list[str]:
+    def _order(self, names: list[str], src: str) -> list[str]:
         stages = []
         for name in names:
             if name not in self.stages:
                 self.add(
-                    PIPELINE_FILE,
+                    src,
                     f"unknown stage {name!r} in 'stages'",
                     hint=_suggest(name, self.stages) or f"stages: {', '.join(self.stages)}",
                 )
             elif name in stages:
-                self.add(PIPELINE_FILE, f"stage {name!r} listed twice in 'stages'")
+                self.add(src, f"stage {name!r} listed twice in 'stages'", hint="list each stage once")
             else:
                 stages.append(name)
         ranks = [self.stages[n].rank for n in stages]
         if ranks != sorted(ranks):
             self.add(
-                PIPELINE_FILE,
+                src,
                 f"stages out of order: {', '.join(stages)}",
                 hint=f"keep the default order: {', '.join(self.stages)}",
             )
@@ -407,6 +410,14 @@ def _line_of(text: str, rid: str, n: int = 0) -> int | None:
     if m and (n >= len(headers) or n == 0 or m.start() < headers[n]):
         return text.count("\n", 0, m.start()) + 1
     return text.count("\n", 0, start) + 1 if 0 < n <= len(headers) else None
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return repr(value) if not isinstance(value, str) else '"' + value + '"'
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str | None:

@@ -84,7 +84,7 @@ def _jsonl(cleaner: Cleaner, item: Item, out_dir: Path | None) -> list[Outcome]:
             if not isinstance(record.get("text"), str):
                 outcomes.append(Outcome(where, failure="record has no 'text' string", id=doc_id))
                 continue
-            result = cleaner.clean(record["text"], id=doc_id, html=bool(record.get("html", False)))
+            result = cleaner.clean(record["text"], id=doc_id, html=record.get("html") is True)
             outcomes.append(Outcome(where, result))
             if result.ok:
                 record = {
