@@ -687,3 +687,18 @@ def test_with_stages_helper_restricts_the_pipeline(ruleset):
     assert [s.name for s in c.stages] == ["canonical"]
     assert "STORY CONTINUES BELOW THIS AD" in result.text
     assert {e.stage for e in result.edits} == {"canonical"}
+
+
+@pytest.mark.parametrize(
+    ("title", "site", "host", "expected"),
+    [
+        ("La perte des terres | DW | 23.05.2011", "DW", "www.dw.com", "La perte des terres"),
+        ("Trump – the interview - CNN", "CNN", "cnn.com", "Trump – the interview"),
+        ("Example News", "Example News", "example.com", "Example News"),
+        ("Putin agrees to guarantees", "", "", "Putin agrees to guarantees"),
+    ],
+)
+def test_headline_drops_site_name_and_date_segments(title, site, host, expected):
+    from cleaner.stages.extract import headline
+
+    assert headline(title, site, host) == expected

@@ -75,11 +75,12 @@ class Boilerplate(Stage):
         return StageResult(edits=tuple(non_overlapping(edits)), metadata=metadata)
 
 
-_NOT_LINK = regex.compile(r"\d|: |[.!?]$")
+_NOT_LINK = regex.compile(r"\d|: |[.!?:]$|^[-•*–] ")
 
 
 def _link_like(norm: str) -> bool:
-    """Menu items carry no digits (prices, figures, dates), no "label: value" and no sentence end."""
+    """Menu items carry no digits (prices, figures, dates), no "label: value", no sentence end or
+    closing colon, and no bullet (trafilatura writes list items of the article as "- item")."""
     return _NOT_LINK.search(norm) is None
 
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import regex
+
 from cleaner.document import Document, DocumentFailure, StageResult
 from cleaner.stage import Stage, register
 
@@ -71,7 +73,7 @@ class Extract(Stage):
         if not body.strip():
             raise DocumentFailure("extract: no main content found in the HTML")
         meta = {key: found[src] for src, key in _META.items() if found.get(src)}
-        title = (found.get("title") or "").strip()
+        title = headline(found.get("title") or "", found.get("sitename") or "", found.get("hostname") or "")
         if s.include_headline and title and not body.lstrip().startswith(title):
             body = f"{title}\n\n{body}"
         edit = self.edit(
@@ -83,3 +85,33 @@ class Extract(Stage):
             "page furniture around the main content, removed by trafilatura",
         )
         return StageResult(edits=(edit,), metadata=meta)
+
+
+_TITLE_SEP = regex.compile(r"\s+(?:[|–—·•:]{1,2}|-)\s+")
+_DATE_LIKE = regex.compile(r"[\d\s./-]+")
+
+
+def headline(title: str, sitename: str, hostname: str) -> str:
+    """The page title without the site name or date a ``<title>`` tends to carry.
+
+    "La perte des terres | DW | 23.05.2011" → "La perte des terres". Only segments that are the site's
+    name, part of its host name, or a bare date go; a title that is nothing but those stays as it is.
+    """
+    parts = _TITLE_SEP.split(title.strip())
+    site = {s.casefold() for s in (sitename, hostname) if s}
+    host = hostname.casefold()
+
+    def furniture(part: str) -> bool:
+        p = part.casefold().strip()
+        return p in site or (len(p) > 1 and p.replace(" ", "") in host) or _DATE_LIKE.fullmatch(p) is not None
+
+    kept = [p for p in parts if not furniture(p)]
+    if not kept or len(kept) == len(parts):
+        return title.strip()
+    # The separators inside the kept run are the title's own ("Trump – the interview").
+    first, last = parts.index(kept[0]), len(parts) - 1 - parts[::-1].index(kept[-1])
+    seps = _TITLE_SEP.findall(title.strip())
+    out = parts[first]
+    for i in range(first + 1, last + 1):
+        out += seps[i - 1] + parts[i]
+    return out
