@@ -103,13 +103,17 @@ def _clean(cleaner: Cleaner, args) -> int:
         for p in usage:
             print(f"cleaner: error: {p}", file=sys.stderr)
         return USAGE
+    from cleaner.runner import collect_name_stats, run_items
+
+    if cleaner.uses_name_stats and (len(items) > 1 or any(i.kind == "jsonl" for i in items)):
+        # two passes: name statistics over the whole input first, so every document is repaired
+        # by the same corpus consensus
+        cleaner = cleaner.with_name_stats(collect_name_stats(cleaner, items, jobs=args.jobs, html=args.html))
     report = RunReport()
     sink = _open_report(args.report)
     report.sink = sink
     completed = False
     progress = _Progress(len(items), enabled=sys.stderr.isatty() and not args.quiet)
-    from cleaner.runner import run_items
-
     try:
         for n, outcomes in enumerate(
             run_items(cleaner, items, out_dir, jobs=args.jobs, html=args.html, verbose=args.verbose), 1
@@ -162,12 +166,12 @@ def _close_report(sink, path: str | None, completed: bool) -> None:
 
 
 def _check(cleaner: Cleaner, args) -> int:
-    from cleaner.golden import check
+    from cleaner.golden import check, with_seed_stats
 
     seeds, golden = Path(args.seeds), Path(args.golden)
     if not seeds.is_dir():
         return _usage(f"{seeds}: not a directory")
-    res = check(cleaner, seeds, golden, update=args.update)
+    res = check(with_seed_stats(cleaner, seeds), seeds, golden, update=args.update)
     for diff in res.diffs:
         sys.stdout.write(diff)
     for label, paths in (

@@ -11,7 +11,7 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cleaner.io import InputError, decode, kind_of, write_atomic
+from cleaner.io import InputError, Item, decode, kind_of, write_atomic
 from cleaner.pipeline import Cleaner
 
 
@@ -34,6 +34,16 @@ class CheckResult:
 
 def seed_files(seeds: Path) -> list[Path]:
     return sorted(p for p in seeds.iterdir() if p.is_file() and kind_of(p.name) in ("text", "html"))
+
+
+def with_seed_stats(cleaner: Cleaner, seeds: Path) -> Cleaner:
+    """The cleaner with name statistics over the seeds, as ``clean seeds -o OUT`` would build it."""
+    if not cleaner.uses_name_stats:
+        return cleaner
+    from cleaner.runner import collect_name_stats
+
+    items = [Item(str(p), kind_of(p.name), p.name) for p in seed_files(seeds)]
+    return cleaner.with_name_stats(collect_name_stats(cleaner, items))
 
 
 def check(cleaner: Cleaner, seeds: Path, golden: Path, update: bool = False) -> CheckResult:

@@ -17,6 +17,7 @@ Guards the pipeline enforces, whatever the stages do:
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -33,6 +34,7 @@ from cleaner.document import (
     Edit,
     apply_edits,
 )
+from cleaner.namestats import NameStats
 from cleaner.patterns import PatternTimeout
 from cleaner.rules import RuleSet, load_rules
 from cleaner.stage import Stage, registry
@@ -51,6 +53,21 @@ class Cleaner:
             stages[name](self.ruleset.settings.get(name), self.ruleset.rules.get(name, ()))
             for name in self.ruleset.stages
         )
+
+    def collect_name_stats(self, texts: Iterable[str]) -> NameStats:
+        """First pass of the two-pass flow: name statistics over a corpus (merge them across workers)."""
+        return NameStats.collect(texts)
+
+    def with_name_stats(self, stats: NameStats) -> Cleaner:
+        """Second pass: a cleaner whose ``names`` stage repairs by the consensus of ``stats``."""
+        new = copy.copy(self)
+        new.stages = tuple(s.with_stats(stats) if hasattr(s, "with_stats") else s for s in self.stages)
+        return new
+
+    @property
+    def uses_name_stats(self) -> bool:
+        """True when a ``names`` stage with consensus on is in the pipeline: worth a first pass."""
+        return any(s.name == "names" and getattr(s.settings, "consensus", False) for s in self.stages)
 
     def __repr__(self) -> str:
         return f"Cleaner(stages={[s.name for s in self.stages]}, rules={len(self.ruleset.all_rules())})"

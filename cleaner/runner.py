@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cleaner.document import CleanResult
+from cleaner.document import CleanResult, Document
 from cleaner.io import STDIN, AtomicWriter, InputError, Item, decode, iter_jsonl, read_bytes
+from cleaner.namestats import NameStats
 from cleaner.pipeline import Cleaner
 
 
@@ -143,3 +144,53 @@ def _ordered(submit: Callable[[Item], Future], items: Iterable[Item], window: in
             yield pending.pop(0).result()
     for fut in pending:
         yield fut.result()
+
+
+def item_texts(cleaner: Cleaner, item: Item, html: bool = False) -> Iterator[str]:
+    """The texts of one item as the ``names`` stage will roughly see them (HTML: the extracted text).
+
+    Unreadable items and lines yield nothing here; the cleaning pass reports them.
+    """
+    try:
+        if item.kind == "jsonl":
+            for _, record, error in iter_jsonl(item.path):
+                if error is None and isinstance(record.get("text"), str):
+                    yield record["text"]
+            return
+        text, _ = decode(read_bytes(item.path))
+    except InputError:
+        return
+    if html or item.kind == "html":
+        extract = next((s for s in cleaner.stages if s.name == "extract"), None)
+        try:
+            edits = extract.apply(Document(text, html=True)).edits if extract else ()
+        except Exception:  # the cleaning pass reports it
+            return
+        text = edits[0].new if edits else ""
+    yield text
+
+
+def _stats_of(cleaner: Cleaner, item: Item, html: bool) -> NameStats:
+    return NameStats.collect(item_texts(cleaner, item, html))
+
+
+def collect_name_stats(
+    cleaner: Cleaner, items: list[Item], *, jobs: int = 1, html: bool = False
+) -> NameStats:
+    """First pass over the inputs: name statistics, per item in workers and merged (merge is addition,
+    so the result does not depend on ``jobs`` or on the order items finish in)."""
+    total = NameStats()
+    if jobs <= 1 or len(items) <= 1:
+        for item in items:
+            if item.path != STDIN:
+                total = total.merge(_stats_of(cleaner, item, html))
+        return total
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(cleaner,)) as pool:
+        todo = [i for i in items if i.path != STDIN]
+        for stats in _ordered(lambda item: pool.submit(_work_stats, item, html), todo, window=jobs * 4):
+            total = total.merge(stats)
+    return total
+
+
+def _work_stats(item: Item, html: bool) -> NameStats:
+    return _stats_of(_worker_cleaner, item, html)

@@ -28,3 +28,11 @@ def with_stages(ruleset, *stages: str) -> Cleaner:
     """A cleaner that runs only ``stages`` (in default order) with the bundled rules and settings."""
     keep = tuple(s for s in ruleset.stages if s in stages)
     return Cleaner(dataclasses.replace(ruleset, stages=keep))
+
+
+@pytest.fixture(scope="session")
+def corpus_cleaner(cleaner):
+    """The bundled cleaner with name statistics over the seeds: what `clean seeds -o OUT` runs."""
+    from cleaner.golden import with_seed_stats
+
+    return with_seed_stats(cleaner, SEEDS)

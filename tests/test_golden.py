@@ -27,9 +27,9 @@ def test_every_seed_has_a_golden_and_every_golden_a_seed():
 
 
 @pytest.mark.parametrize("seed", SEED_FILES, ids=[s.stem for s in SEED_FILES])
-def test_seed_cleans_to_its_golden(seed, cleaner):
+def test_seed_cleans_to_its_golden(seed, corpus_cleaner):
     text = seed.read_text(encoding="utf-8")
-    result = cleaner.clean(text, id=seed.stem)
+    result = corpus_cleaner.clean(text, id=seed.stem)
     assert result.status == "cleaned"
     assert result.text.encode("utf-8") == _golden(seed).read_bytes()
     assert replay(text, result.edits) == result.text

@@ -1,0 +1,88 @@
+"""Corpus statistics of capitalised name tokens: the first pass of the two-pass ``names`` flow.
+
+``NameStats`` counts, over a corpus, in how many documents each capitalised token appears, how often,
+how often the same word is written in lower case (a sign it is an ordinary word), and which word
+stands right before it (a first name or title: context evidence). Counting is order-independent and
+``merge`` is addition, so statistics collected by several workers and merged give exactly what one
+serial pass gives::
+
+    stats = NameStats.collect(texts)                  # or: sum of per-worker stats via merge()
+    cleaner = Cleaner().with_name_stats(stats)        # second pass cleans with them
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import regex
+
+# Words of letters, hyphenated parts kept together (Jean-Claude); an apostrophe ends a word, so
+# "Witkoff's" counts as Witkoff. Only plain spaces between two words make one the other's context.
+_WORD = regex.compile(r"\p{L}+(?:-\p{L}+)*")
+
+
+def is_name_token(word: str) -> bool:
+    """Capitalised, then lower case: Witkoff, Zelenskyy (not NATO, not iPhone)."""
+    return len(word) > 1 and word[0].isupper() and word[1].islower()
+
+
+@dataclass
+class NameStats:
+    """Counts of capitalised tokens over a corpus; add documents, merge, then hand to a Cleaner."""
+
+    docs: Counter = field(default_factory=Counter)  # token -> documents it appears in
+    count: Counter = field(default_factory=Counter)  # token -> occurrences
+    lower: Counter = field(default_factory=Counter)  # lower-cased word -> occurrences in lower case
+    before: Counter = field(default_factory=Counter)  # (previous word, token) -> occurrences
+    n_docs: int = 0
+
+    @classmethod
+    def collect(cls, texts: Iterable[str]) -> NameStats:
+        stats = cls()
+        for text in texts:
+            stats.add(text)
+        return stats
+
+    def add(self, text: str) -> None:
+        """Count one document."""
+        self.n_docs += 1
+        seen = set()
+        prev, prev_end = None, -1
+        for m in _WORD.finditer(text):
+            word = m.group()
+            if is_name_token(word):
+                self.count[word] += 1
+                seen.add(word)
+                if prev is not None and text[prev_end : m.start()].strip(" ") == "":
+                    self.before[(prev, word)] += 1
+            elif word[0].islower() and len(word) > 3:
+                self.lower[word] += 1
+            prev, prev_end = word, m.end()
+        self.docs.update(seen)
+
+    def merge(self, other: NameStats) -> NameStats:
+        """The statistics of both corpora together (addition: order and grouping do not matter)."""
+        return NameStats(
+            docs=self.docs + other.docs,
+            count=self.count + other.count,
+            lower=self.lower + other.lower,
+            before=self.before + other.before,
+            n_docs=self.n_docs + other.n_docs,
+        )
+
+    __add__ = merge
+
+    def contexts(self, token: str) -> set[str]:
+        """Words seen right before ``token`` (first names, titles, particles such as "der")."""
+        return {prev for (prev, tok) in self._before_index().get(token, ())}
+
+    def _before_index(self) -> dict[str, list[tuple[str, str]]]:
+        index = getattr(self, "_index", None)
+        if index is None or getattr(self, "_index_size", -1) != len(self.before):
+            index = {}
+            for prev, tok in self.before:
+                index.setdefault(tok, []).append((prev, tok))
+            self._index, self._index_size = index, len(self.before)
+        return index

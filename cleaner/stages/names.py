@@ -1,0 +1,200 @@
+"""``names``: repair misspelled names — a curated entity table, and corpus consensus.
+
+1. ``entity`` rules (``rules/entities.toml``): a canonical form, its legitimate variants (Zelensky,
+   Zelenskyy, Zelenskiy are all right) and known misspellings (Zellinski). Misspellings become the
+   canonical form; variants are left alone unless ``normalize_variants`` is on.
+2. Corpus consensus, when the cleaner carries :class:`~cleaner.namestats.NameStats` of the corpus
+   (``Cleaner.with_name_stats``; the CLI collects them in a first pass). A rare capitalised token is
+   mapped to a dominant spelling of the same name when all of these hold, each a setting:
+
+   - same Metaphone key (jellyfish: WTKF = Whitkov/Witkoff) and a close spelling (rapidfuzz
+     normalised Levenshtein similarity at least ``min_similarity``);
+   - the dominant form appears in at least ``min_docs`` documents and ``ratio`` times as often as the
+     variant, which appears in at most ``max_variant_docs`` documents;
+   - neither is written in lower case anywhere in the corpus, and the variant is not an English word
+     (wordfreq Zipf frequency below ``english_zipf``);
+   - the two are not known legitimate variants of one entity, and the variant is not a known form;
+   - when two established names share the key (Vladimir and Volodymyr), the variant must be clearly
+     closer to one of them, or nothing happens;
+   - context evidence: the same first name, title or particle before both somewhere in the corpus
+     ("Steve Whitkov" / "Steve Witkoff"), or the dominant form in the same document. Without it the
+     candidate is only flagged in the record (``name_candidates``), never changed.
+
+   Each change is an edit whose reason carries its evidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from cleaner.document import Document, Edit, StageResult
+from cleaner.namestats import _WORD, NameStats, is_name_token
+from cleaner.stage import STR, STRS, Field, Rule, Stage, non_overlapping, register
+from cleaner.stages.replace import _Probe, check_pairs
+
+ENTITY_KIND = {
+    "canonical": Field(STR, True, help="the spelling misspellings are repaired to"),
+    "variants": Field(STRS, help="legitimate other spellings, never merged with each other"),
+    "misspellings": Field(STRS, True, help="known wrong spellings, repaired to the canonical form"),
+}
+#: Lower-case words that still tie a name to its context: particles of surnames.
+_PARTICLES = frozenset(
+    {"von", "van", "der", "den", "de", "di", "da", "del", "al", "el", "bin", "ben", "la", "le"}
+)
+CONSENSUS = "corpus-consensus"
+
+
+@dataclass(frozen=True)
+class NamesSettings:
+    consensus: bool = True
+    min_docs: int = 3  # documents that must spell the dominant form
+    ratio: float = 4.0  # dominant occurrences per variant occurrence
+    max_variant_docs: int = 2  # a spelling in more documents than this is established, not a slip
+    min_similarity: float = 0.55  # normalised Levenshtein similarity, lower-cased
+    ambiguity_margin: float = 0.1  # how much closer to one established name than to another
+    english_zipf: float = 3.0  # wordfreq Zipf frequency from which a word counts as English
+    min_length: int = 4
+    normalize_variants: bool = False
+    max_delete_share: float = 0.1
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A rare spelling and the dominant spelling it maps to, with the corpus evidence."""
+
+    variant: str
+    dominant: str
+    evidence: str
+    context: bool  # corpus context evidence (shared first name, title or particle)
+
+
+@register
+class Names(Stage):
+    """Repair misspelled names from the entity table and, with corpus statistics, by consensus."""
+
+    name = "names"
+    rank = 60
+    Settings = NamesSettings
+    rule_kinds = {"entity": ENTITY_KIND}
+    replace_kinds = ("entity",)
+    default_kind = "entity"
+    description = "misspelled names: curated entity table and corpus consensus (Metaphone + edit distance)"
+
+    def __init__(self, settings=None, rules=(), stats: NameStats | None = None):
+        super().__init__(settings, rules)
+        self.stats = stats
+        self._repairs: dict[str, Rule] = {}
+        self.known: dict[str, frozenset[str]] = {}  # every known form -> the forms of its entity
+        for rule in self.rules:
+            forms = frozenset([rule.param("canonical"), *rule.param("variants", ())])
+            for form in forms:
+                self.known[form] = forms
+            for wrong in rule.param("misspellings", ()):
+                self._repairs[wrong] = rule
+            if self.settings.normalize_variants:
+                for form in forms - {rule.param("canonical")}:
+                    self._repairs[form] = rule
+        alternatives = sorted(self._repairs, key=lambda s: (-len(s), s))  # longest first: "A B" before "B"
+        self._table = (
+            regex.compile(r"\b(?:" + "|".join(map(regex.escape, alternatives)) + r")\b")
+            if alternatives
+            else None
+        )
+        self.candidates: dict[str, Candidate] = (
+            build_candidates(stats, self.settings, self.known)
+            if stats is not None and self.settings.consensus
+            else {}
+        )
+
+    def with_stats(self, stats: NameStats) -> Names:
+        """The same stage, carrying the corpus statistics for consensus repairs."""
+        return Names(self.settings, self.rules, stats)
+
+    @classmethod
+    def check_rule(cls, rule: Rule) -> list[str]:
+        probe = Names(rules=(rule,))
+        return check_pairs(rule, lambda text: probe._table_edits(_Probe(rule.stage), text))
+
+    def apply(self, doc: Document) -> StageResult:
+        text = doc.text
+        edits = self._table_edits(self, text)
+        flagged: list[str] = []
+        if self.candidates:
+            words = [m for m in _WORD.finditer(text)]
+            present = {m.group() for m in words}
+            for m in words:
+                cand = self.candidates.get(m.group())
+                if cand is None:
+                    continue
+                if cand.context or cand.dominant in present:
+                    reason = cand.evidence + (
+                        "" if cand.context else "; the document itself spells it " + cand.dominant
+                    )
+                    edits.append(self.edit(CONSENSUS, m.start(), m.end(), text, cand.dominant, reason))
+                else:
+                    flagged.append(
+                        f"{cand.variant} → {cand.dominant}? ({cand.evidence}; no context evidence)"
+                    )
+        meta = {"name_candidates": sorted(set(flagged))} if flagged else {}
+        return StageResult(edits=tuple(non_overlapping(edits)), metadata=meta)
+
+    def _table_edits(self, stage, text: str) -> list[Edit]:
+        if self._table is None:
+            return []
+        out = []
+        for m in self._table.finditer(text):
+            rule = self._repairs[m.group()]
+            canonical = rule.param("canonical")
+            if self.settings.normalize_variants or m.group() not in self.known:
+                out.append(stage.edit(rule.id, m.start(), m.end(), text, canonical, rule.reason))
+        return out
+
+
+def build_candidates(
+    stats: NameStats, s: NamesSettings, known: dict[str, frozenset[str]]
+) -> dict[str, Candidate]:
+    """Rare spellings that map to a dominant spelling, under every guard of the module docstring."""
+    import jellyfish
+    from rapidfuzz.distance import Levenshtein
+
+    groups: dict[str, list[str]] = {}
+    for tok in sorted(stats.docs):
+        if len(tok) >= s.min_length and is_name_token(tok):
+            groups.setdefault(jellyfish.metaphone(tok), []).append(tok)
+    out: dict[str, Candidate] = {}
+    for key, toks in sorted(groups.items()):
+        if len(toks) < 2:
+            continue
+        established = [t for t in toks if stats.docs[t] >= s.min_docs and not stats.lower[t.lower()]]
+        for v in toks:
+            if stats.docs[v] > s.max_variant_docs or v in known or stats.lower[v.lower()]:
+                continue
+            close = sorted(
+                ((Levenshtein.normalized_similarity(v.lower(), d.lower()), d) for d in established if d != v),
+                key=lambda x: (-x[0], x[1]),
+            )
+            close = [(sim, d) for sim, d in close if sim >= s.min_similarity]
+            if not close:
+                continue
+            sim, d = close[0]
+            if len(close) > 1 and sim - close[1][0] < s.ambiguity_margin:
+                continue  # as close to two established names: no way to tell which is meant
+            if stats.count[d] < s.ratio * stats.count[v] or (d in known and v in known[d]):
+                continue
+            if _is_english(v, s.english_zipf):
+                continue
+            shared = {w for w in stats.contexts(v) & stats.contexts(d) if is_name_token(w) or w in _PARTICLES}
+            evidence = (
+                f"{v} → {d}: {stats.docs[d]} docs spell it {d}, {stats.docs[v]} {v}; Metaphone {key}; "
+                f"similarity {sim:.2f}" + (f"; both after {', '.join(sorted(shared))}" if shared else "")
+            )
+            out[v] = Candidate(v, d, evidence, bool(shared))
+    return out
+
+
+def _is_english(word: str, threshold: float) -> bool:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word.lower(), "en") >= threshold
