@@ -21,6 +21,9 @@ import regex
 # Words of letters, hyphenated parts kept together (Jean-Claude); an apostrophe ends a word, so
 # "Witkoff's" counts as Witkoff. Only plain spaces between two words make one the other's context.
 _WORD = regex.compile(r"\p{L}+(?:-\p{L}+)*")
+_NAME = regex.compile(r"(?<![\p{L}-])\p{Lu}\p{Ll}\p{L}*(?:-\p{L}+)*")
+_LOWER = regex.compile(r"(?<![\p{L}-])\p{Ll}{4,}(?![\p{L}-])")
+_PAIR = regex.compile(r"(?<![\p{L}-])(\p{L}+(?:-\p{L}+)*) +(\p{Lu}\p{Ll}\p{L}*(?:-\p{L}+)*)(?![\p{L}-])")
 
 
 def is_name_token(word: str) -> bool:
@@ -47,20 +50,13 @@ class NameStats:
 
     def add(self, text: str) -> None:
         """Count one document."""
+        # Three regex passes that count in C, rather than a Python loop over every word.
         self.n_docs += 1
-        seen = set()
-        prev, prev_end = None, -1
-        for m in _WORD.finditer(text):
-            word = m.group()
-            if is_name_token(word):
-                self.count[word] += 1
-                seen.add(word)
-                if prev is not None and text[prev_end : m.start()].strip(" ") == "":
-                    self.before[(prev, word)] += 1
-            elif word[0].islower() and len(word) > 3:
-                self.lower[word] += 1
-            prev, prev_end = word, m.end()
-        self.docs.update(seen)
+        names = _NAME.findall(text)
+        self.count.update(names)
+        self.docs.update(set(names))
+        self.lower.update(_LOWER.findall(text))
+        self.before.update(_PAIR.findall(text, overlapped=True))
 
     def merge(self, other: NameStats) -> NameStats:
         """The statistics of both corpora together (addition: order and grouping do not matter)."""

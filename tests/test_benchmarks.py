@@ -44,3 +44,21 @@ def test_scores_the_cleaner_on_a_few_documents(tmp_path, capsys):
     cleaner = next(r for r in numbers["results"] if r["tool"] == "cleaner")
     assert cleaner["n_docs"] == 3 and len(cleaner["per_doc"]) == 3
     assert cleaner["f1"] == pytest.approx(float(f1), abs=5e-4)
+
+
+def test_names_benchmark_skips_without_bench(tmp_path, capsys):
+    from benchmarks import names
+
+    assert names.main(["--bench", str(tmp_path / "absent")]) == 0
+    assert "skipping the names benchmark" in capsys.readouterr().err
+
+
+def test_misspell_makes_machine_translation_slips():
+    import random
+
+    from benchmarks.names import misspell
+
+    rng = random.Random(0)
+    slips = {misspell("Zelensky", rng) for _ in range(50)}
+    assert None not in slips and "Zelensky" not in slips
+    assert "Zelenski" in slips  # -sky -> -ski

@@ -50,12 +50,31 @@ def test_dominant_form_in_the_same_document_is_context(consensus_only):
     assert ("corpus-consensus", "Whitkov", "Witkoff") in names_edits(result)
 
 
-def test_without_context_evidence_the_candidate_is_only_flagged(consensus_only):
+PUTIN = [f"President Vladimir Putin spoke to officials on {d} about the war." for d in DAYS[:5]]
+
+
+def test_a_real_name_without_context_evidence_is_only_flagged(consensus_only):
+    # Patin is a real surname (wordfreq knows it): sounding like Putin is not enough
+    doc = "Reporters asked Patin about the weather on Sunday, and nobody answered the question at all."
+    result = run(consensus_only, [*PUTIN, doc], doc)
+    assert names_edits(result) == []
+    assert "Patin" in result.text
+    assert any(c.startswith("Patin → Putin?") for c in result.metadata["name_candidates"])
+
+
+def test_a_real_name_with_context_evidence_is_repaired(consensus_only):
+    doc = "President Vladimir Patin spoke to reporters on Sunday about the war and the talks."
+    result = run(consensus_only, [*PUTIN, doc], doc)
+    assert names_edits(result) == [("corpus-consensus", "Patin", "Putin")]
+
+
+def test_garble_needs_no_context(consensus_only):
+    # nobody is called Whitkov: a spelling no word list knows is a slip when everything else agrees
     doc = "Reporters asked Whitkov about the talks on Sunday, and nobody answered the question at all."
     result = run(consensus_only, corpus(doc), doc)
-    assert names_edits(result) == []
-    assert "Whitkov" in result.text
-    assert any(c.startswith("Whitkov → Witkoff?") for c in result.metadata["name_candidates"])
+    assert names_edits(result) == [("corpus-consensus", "Whitkov", "Witkoff")]
+    (edit,) = [e for e in result.edits if e.stage == "names"]
+    assert "no word or name spelled so" in edit.reason
 
 
 def test_dominant_form_needs_enough_documents(consensus_only):

@@ -7,7 +7,8 @@
    (``Cleaner.with_name_stats``; the CLI collects them in a first pass). A rare capitalised token is
    mapped to a dominant spelling of the same name when all of these hold, each a setting:
 
-   - same Metaphone key (jellyfish: WTKF = Whitkov/Witkoff) and a close spelling (rapidfuzz
+   - same Metaphone key (jellyfish: WTKF = Whitkov/Witkoff), or the same skeleton (h dropped, y/i,
+     w/v/f and doubled letters folded: Thaylor/Taylor), and a close spelling (rapidfuzz
      normalised Levenshtein similarity at least ``min_similarity``);
    - the dominant form appears in at least ``min_docs`` documents and ``ratio`` times as often as the
      variant, which appears in at most ``max_variant_docs`` documents;
@@ -16,9 +17,11 @@
    - the two are not known legitimate variants of one entity, and the variant is not a known form;
    - when two established names share the key (Vladimir and Volodymyr), the variant must be clearly
      closer to one of them, or nothing happens;
-   - context evidence: the same first name, title or particle before both somewhere in the corpus
-     ("Steve Whitkov" / "Steve Witkoff"), or the dominant form in the same document. Without it the
-     candidate is only flagged in the record (``name_candidates``), never changed.
+   - context evidence, for a variant that may be a real name (wordfreq knows it: Rubin, Patin): the
+     same first name, title or particle before both somewhere in the corpus ("Steve Whitkov" /
+     "Steve Witkoff"), or the dominant form in the same document. Without it the candidate is only
+     flagged in the record (``name_candidates``), never changed. A spelling wordfreq has never seen
+     (Whitkov, Zellinski) is garble and needs no more evidence than the rest.
 
    Each change is an edit whose reason carries its evidence.
 """
@@ -50,7 +53,7 @@ CONSENSUS = "corpus-consensus"
 class NamesSettings:
     consensus: bool = True
     min_docs: int = 3  # documents that must spell the dominant form
-    ratio: float = 4.0  # dominant occurrences per variant occurrence
+    ratio: float = 3.0  # dominant occurrences per variant occurrence
     max_variant_docs: int = 2  # a spelling in more documents than this is established, not a slip
     min_similarity: float = 0.55  # normalised Levenshtein similarity, lower-cased
     ambiguity_margin: float = 0.1  # how much closer to one established name than to another
@@ -159,42 +162,66 @@ def build_candidates(
     import jellyfish
     from rapidfuzz.distance import Levenshtein
 
-    groups: dict[str, list[str]] = {}
+    keys: dict[str, tuple[str, str]] = {}
+    groups: dict[str, set[str]] = {}
     for tok in sorted(stats.docs):
         if len(tok) >= s.min_length and is_name_token(tok):
-            groups.setdefault(jellyfish.metaphone(tok), []).append(tok)
+            keys[tok] = (jellyfish.metaphone(tok), skeleton(tok))
+            for k in keys[tok]:
+                groups.setdefault(k, set()).add(tok)
+    established = {t for t in keys if stats.docs[t] >= s.min_docs and not stats.lower[t.lower()]}
     out: dict[str, Candidate] = {}
-    for key, toks in sorted(groups.items()):
-        if len(toks) < 2:
+    for v, (key, skel) in keys.items():
+        if stats.docs[v] > s.max_variant_docs or v in known or stats.lower[v.lower()]:
             continue
-        established = [t for t in toks if stats.docs[t] >= s.min_docs and not stats.lower[t.lower()]]
-        for v in toks:
-            if stats.docs[v] > s.max_variant_docs or v in known or stats.lower[v.lower()]:
-                continue
-            close = sorted(
-                ((Levenshtein.normalized_similarity(v.lower(), d.lower()), d) for d in established if d != v),
-                key=lambda x: (-x[0], x[1]),
-            )
-            close = [(sim, d) for sim, d in close if sim >= s.min_similarity]
-            if not close:
-                continue
-            sim, d = close[0]
-            if len(close) > 1 and sim - close[1][0] < s.ambiguity_margin:
-                continue  # as close to two established names: no way to tell which is meant
-            if stats.count[d] < s.ratio * stats.count[v] or (d in known and v in known[d]):
-                continue
-            if _is_english(v, s.english_zipf):
-                continue
-            shared = {w for w in stats.contexts(v) & stats.contexts(d) if is_name_token(w) or w in _PARTICLES}
-            evidence = (
-                f"{v} → {d}: {stats.docs[d]} docs spell it {d}, {stats.docs[v]} {v}; Metaphone {key}; "
-                f"similarity {sim:.2f}" + (f"; both after {', '.join(sorted(shared))}" if shared else "")
-            )
-            out[v] = Candidate(v, d, evidence, bool(shared))
+        rivals = (groups[key] | groups[skel]) & established
+        close = sorted(
+            ((Levenshtein.normalized_similarity(v.lower(), d.lower()), d) for d in rivals if d != v),
+            key=lambda x: (-x[0], x[1]),
+        )
+        close = [(sim, d) for sim, d in close if sim >= s.min_similarity]
+        if not close:
+            continue
+        sim, d = close[0]
+        if len(close) > 1 and sim - close[1][0] < s.ambiguity_margin:
+            continue  # as close to two established names: no way to tell which is meant
+        if stats.count[d] < s.ratio * stats.count[v] or (d in known and v in known[d]):
+            continue
+        zipf = _zipf(v)
+        if zipf >= s.english_zipf:
+            continue  # an English word, not a slip
+        shared = {w for w in stats.contexts(v) & stats.contexts(d) if is_name_token(w) or w in _PARTICLES}
+        # A spelling wordfreq has never seen is garble; one it knows may be a real name (Rubin, Patin)
+        # and needs context evidence before it is taken for a slip.
+        garble = zipf == 0.0
+        evidence = (
+            f"{v} → {d}: {stats.docs[d]} docs spell it {d}, {stats.docs[v]} {v}; "
+            f"Metaphone {jellyfish.metaphone(d)}; similarity {sim:.2f}"
+            + (f"; both after {', '.join(sorted(shared))}" if shared else "")
+            + ("; no word or name spelled so" if garble and not shared else "")
+        )
+        out[v] = Candidate(v, d, evidence, bool(shared) or garble)
     return out
 
 
-def _is_english(word: str, threshold: float) -> bool:
+_SKELETON = (
+    (regex.compile(r"(?<=.)h"), ""),  # Whitkov/Witkoff, Thaylor/Taylor: an added or dropped h
+    (regex.compile(r"y"), "i"),
+    (regex.compile(r"[wf]"), "v"),
+    (regex.compile(r"(.)\1+"), r"\1"),  # doubled letters
+)
+
+
+def skeleton(token: str) -> str:
+    """A second matching key for the slips Metaphone keeps apart: h, y/i, w/v/f, doubled letters."""
+    s = token.lower()
+    for pattern, repl in _SKELETON:
+        s = pattern.sub(repl, s)
+    return s
+
+
+def _zipf(word: str) -> float:
+    """wordfreq's Zipf frequency of the word in English text (0.0: never seen)."""
     from wordfreq import zipf_frequency
 
-    return zipf_frequency(word.lower(), "en") >= threshold
+    return zipf_frequency(word.lower(), "en")
