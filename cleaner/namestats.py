@@ -13,7 +13,7 @@ serial pass gives::
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import regex
@@ -23,7 +23,8 @@ import regex
 _WORD = regex.compile(r"\p{L}+(?:-\p{L}+)*")
 _NAME = regex.compile(r"(?<![\p{L}-])\p{Lu}\p{Ll}\p{L}*(?:-\p{L}+)*")
 _LOWER = regex.compile(r"(?<![\p{L}-])\p{Ll}{4,}(?![\p{L}-])")
-_PAIR = regex.compile(r"(?<![\p{L}-])(\p{L}+(?:-\p{L}+)*) +(\p{Lu}\p{Ll}\p{L}*(?:-\p{L}+)*)(?![\p{L}-])")
+# The name is matched inside a lookahead, so it can be the next pair's first word (Donald Trump Jr).
+_PAIR = regex.compile(r"(?<![\p{L}-])(\p{L}+(?:-\p{L}+)*)(?= +(\p{Lu}\p{Ll}\p{L}*(?:-\p{L}+)*)(?![\p{L}-]))")
 
 
 def is_name_token(word: str) -> bool:
@@ -42,10 +43,12 @@ class NameStats:
     n_docs: int = 0
 
     @classmethod
-    def collect(cls, texts: Iterable[str]) -> NameStats:
+    def collect(cls, texts: Iterable[str], keep: Callable[[str], bool] | None = None) -> NameStats:
+        """Statistics over ``texts`` (only those ``keep`` accepts, when given)."""
         stats = cls()
         for text in texts:
-            stats.add(text)
+            if keep is None or keep(text):
+                stats.add(text)
         return stats
 
     def add(self, text: str) -> None:
@@ -56,7 +59,7 @@ class NameStats:
         self.count.update(names)
         self.docs.update(set(names))
         self.lower.update(_LOWER.findall(text))
-        self.before.update(_PAIR.findall(text, overlapped=True))
+        self.before.update(_PAIR.findall(text))
 
     def merge(self, other: NameStats) -> NameStats:
         """The statistics of both corpora together (addition: order and grouping do not matter)."""

@@ -56,7 +56,8 @@ class Cleaner:
 
     def collect_name_stats(self, texts: Iterable[str]) -> NameStats:
         """First pass of the two-pass flow: name statistics over a corpus (merge them across workers)."""
-        return NameStats.collect(texts)
+        names = next((s for s in self.stages if s.name == "names"), None)
+        return NameStats.collect(texts, keep=names.counts if names is not None else None)
 
     def with_name_stats(self, stats: NameStats) -> Cleaner:
         """Second pass: a cleaner whose ``names`` stage repairs by the consensus of ``stats``."""

@@ -171,7 +171,7 @@ def item_texts(cleaner: Cleaner, item: Item, html: bool = False) -> Iterator[str
 
 
 def _stats_of(cleaner: Cleaner, item: Item, html: bool) -> NameStats:
-    return NameStats.collect(item_texts(cleaner, item, html))
+    return cleaner.collect_name_stats(item_texts(cleaner, item, html))
 
 
 def collect_name_stats(

@@ -68,13 +68,27 @@ def test_a_real_name_with_context_evidence_is_repaired(consensus_only):
     assert names_edits(result) == [("corpus-consensus", "Patin", "Putin")]
 
 
-def test_garble_needs_no_context(consensus_only):
-    # nobody is called Whitkov: a spelling no word list knows is a slip when everything else agrees
-    doc = "Reporters asked Whitkov about the talks on Sunday, and nobody answered the question at all."
+def test_close_garble_needs_no_context(consensus_only):
+    # nobody is called Witkof: a spelling no word list knows, one letter off, is a slip
+    doc = "Reporters asked Witkof about the talks on Sunday, and nobody answered the question at all."
     result = run(consensus_only, corpus(doc), doc)
-    assert names_edits(result) == [("corpus-consensus", "Whitkov", "Witkoff")]
+    assert names_edits(result) == [("corpus-consensus", "Witkof", "Witkoff")]
     (edit,) = [e for e in result.edits if e.stage == "names"]
     assert "no word or name spelled so" in edit.reason
+
+
+def test_distant_garble_needs_the_document_or_context(consensus_only):
+    doc = "Reporters asked Whitkov about the talks on Sunday, and nobody answered the question at all."
+    result = run(consensus_only, corpus(doc), doc)
+    assert names_edits(result) == []
+    assert any(c.startswith("Whitkov → Witkoff?") for c in result.metadata["name_candidates"])
+
+
+def test_a_real_name_next_to_the_dominant_one_is_not_merged(consensus_only):
+    texts = [f"The poet John Milton wrote on {d} about the war and the peace." for d in DAYS[:5]]
+    doc = "Officials in Melton said Milton was a poet they admired, and the council agreed with them."
+    result = run(consensus_only, [*texts, doc], doc)
+    assert names_edits(result) == []
 
 
 def test_dominant_form_needs_enough_documents(consensus_only):

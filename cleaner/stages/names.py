@@ -17,11 +17,16 @@
    - the two are not known legitimate variants of one entity, and the variant is not a known form;
    - when two established names share the key (Vladimir and Volodymyr), the variant must be clearly
      closer to one of them, or nothing happens;
-   - context evidence, for a variant that may be a real name (wordfreq knows it: Rubin, Patin): the
-     same first name, title or particle before both somewhere in the corpus ("Steve Whitkov" /
-     "Steve Witkoff"), or the dominant form in the same document. Without it the candidate is only
-     flagged in the record (``name_candidates``), never changed. A spelling wordfreq has never seen
-     (Whitkov, Zellinski) is garble and needs no more evidence than the rest.
+   - context evidence: the same first name, title or particle before both somewhere in the corpus
+     ("Steve Whitkov" / "Steve Witkoff"). A spelling wordfreq has never seen in any of
+     ``word_languages`` (Witkov, Zellinski) is garble, not a real name: within ``garble_similarity``
+     of the dominant form it needs nothing more, further off the dominant form must stand in the same
+     document. A spelling wordfreq knows may be a real name (Rubin, Melton) and needs the shared
+     context; two different people can well appear in one document. Without evidence the candidate
+     is only flagged in the record (``name_candidates``), never changed. Context words as common as
+     "Mr", "President" or "The" (``context_zipf``) are no evidence;
+   - only in plainly English documents (``english_only``): German capitalises every noun, so there
+     capital letters do not mark names.
 
    Each change is an edit whose reason carries its evidence.
 """
@@ -58,6 +63,12 @@ class NamesSettings:
     min_similarity: float = 0.55  # normalised Levenshtein similarity, lower-cased
     ambiguity_margin: float = 0.1  # how much closer to one established name than to another
     english_zipf: float = 3.0  # wordfreq Zipf frequency from which a word counts as English
+    # languages whose word lists tell garble from real words; each costs about 0.3 s to load, once
+    word_languages: tuple[str, ...] = ("en", "de", "fr", "es", "it", "nl", "pt", "pl")
+    english_only: bool = True  # consensus only in plainly English documents (German capitalises nouns)
+    english_share: float = 0.25  # share of common English words that makes a document plainly English
+    garble_similarity: float = 0.75  # garble this close needs no more evidence; further needs the document
+    context_zipf: float = 5.0  # a context word this common in English (Mr, President, The) is no evidence
     min_length: int = 4
     normalize_variants: bool = False
     max_delete_share: float = 0.1
@@ -70,7 +81,8 @@ class Candidate:
     variant: str
     dominant: str
     evidence: str
-    context: bool  # corpus context evidence (shared first name, title or particle)
+    confident: bool  # corpus evidence enough: a shared first name or particle, or close garble
+    in_document: bool  # enough when the dominant spelling stands in the same document
 
 
 @register
@@ -124,16 +136,16 @@ class Names(Stage):
         text = doc.text
         edits = self._table_edits(self, text)
         flagged: list[str] = []
-        if self.candidates:
-            words = [m for m in _WORD.finditer(text)]
+        if self.candidates and (not self.settings.english_only or self._plainly_english(text)):
+            words = list(_WORD.finditer(text))
             present = {m.group() for m in words}
             for m in words:
                 cand = self.candidates.get(m.group())
                 if cand is None:
                     continue
-                if cand.context or cand.dominant in present:
+                if cand.confident or (cand.in_document and cand.dominant in present):
                     reason = cand.evidence + (
-                        "" if cand.context else "; the document itself spells it " + cand.dominant
+                        "" if cand.confident else "; the document itself spells it " + cand.dominant
                     )
                     edits.append(self.edit(CONSENSUS, m.start(), m.end(), text, cand.dominant, reason))
                 else:
@@ -142,6 +154,16 @@ class Names(Stage):
                     )
         meta = {"name_candidates": sorted(set(flagged))} if flagged else {}
         return StageResult(edits=tuple(non_overlapping(edits)), metadata=meta)
+
+    def counts(self, text: str) -> bool:
+        """Whether a document's names count for consensus: only where consensus applies."""
+        return not self.settings.english_only or self._plainly_english(text)
+
+    def _plainly_english(self, text: str) -> bool:
+        from cleaner.stages.language import common_words, share
+
+        sample = [w.lower() for w in _WORD.findall(text[:3000])]
+        return share(sample, common_words("en")) >= self.settings.english_share
 
     def _table_edits(self, stage, text: str) -> list[Edit]:
         if self._table is None:
@@ -187,20 +209,26 @@ def build_candidates(
             continue  # as close to two established names: no way to tell which is meant
         if stats.count[d] < s.ratio * stats.count[v] or (d in known and v in known[d]):
             continue
-        zipf = _zipf(v)
-        if zipf >= s.english_zipf:
+        if _zipf(v, "en") >= s.english_zipf:
             continue  # an English word, not a slip
-        shared = {w for w in stats.contexts(v) & stats.contexts(d) if is_name_token(w) or w in _PARTICLES}
-        # A spelling wordfreq has never seen is garble; one it knows may be a real name (Rubin, Patin)
-        # and needs context evidence before it is taken for a slip.
-        garble = zipf == 0.0
+        shared = {
+            w
+            for w in stats.contexts(v) & stats.contexts(d)
+            if (is_name_token(w) and _zipf(w, "en") < s.context_zipf) or w in _PARTICLES
+        }
+        # A spelling no word list knows, in any of the languages checked, is garble: close to a dominant
+        # name that is enough, further off it needs the dominant spelling in the same document. A
+        # spelling that is known may be a real name (Rubin, Melton, Zhong) or a word of another
+        # language (Zeiträume): only a shared first name or particle makes it a slip.
+        garble = not shared and all(_zipf(v, lang) == 0.0 for lang in s.word_languages)
         evidence = (
             f"{v} → {d}: {stats.docs[d]} docs spell it {d}, {stats.docs[v]} {v}; "
             f"Metaphone {jellyfish.metaphone(d)}; similarity {sim:.2f}"
             + (f"; both after {', '.join(sorted(shared))}" if shared else "")
-            + ("; no word or name spelled so" if garble and not shared else "")
+            + ("; no word or name spelled so" if garble else "")
         )
-        out[v] = Candidate(v, d, evidence, bool(shared) or garble)
+        confident = bool(shared) or (garble and sim >= s.garble_similarity)
+        out[v] = Candidate(v, d, evidence, confident, in_document=garble)
     return out
 
 
@@ -220,8 +248,8 @@ def skeleton(token: str) -> str:
     return s
 
 
-def _zipf(word: str) -> float:
-    """wordfreq's Zipf frequency of the word in English text (0.0: never seen)."""
+def _zipf(word: str, lang: str) -> float:
+    """wordfreq's Zipf frequency of the word in ``lang`` text (0.0: never seen)."""
     from wordfreq import zipf_frequency
 
-    return zipf_frequency(word.lower(), "en")
+    return zipf_frequency(word.lower(), lang)
