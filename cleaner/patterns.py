@@ -54,9 +54,6 @@ class Pattern:
         # finditer is lazy; the timeout covers the whole iteration, so collect it inside the guard.
         return iter(self._guard(lambda t, timeout: list(self._re.finditer(t, timeout=timeout)), text))
 
-    def expand(self, match: regex.Match, template: str) -> str:
-        return match.expand(template)
-
 
 def compile_checked(source: str) -> tuple[regex.Pattern | None, str | None]:
     """Compile ``source`` for validation; returns (pattern, None) or (None, the compiler's message)."""

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import regex
 
-_WS = regex.compile(r"\s+")
 _LETTER = regex.compile(r"\p{L}")
 _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’-]*")
 #: Everything str.splitlines() breaks on; stripped from a line's end to get its content.
@@ -51,10 +49,6 @@ def lines(text: str) -> tuple[Line, ...]:
     return tuple(out)
 
 
-def words(s: str) -> list[str]:
-    return _WORD.findall(s)
-
-
 def word_count(s: str) -> int:
     return len(_WORD.findall(s))
 
@@ -71,10 +65,3 @@ def nonspace(s: str) -> int:
 def ends_sentence(s: str) -> bool:
     s = s.rstrip()
     return bool(s) and s[-1] in TERMINAL
-
-
-def iter_paragraphs(text: str) -> Iterator[tuple[int, int]]:
-    """Spans (start, end) of the non-blank lines of ``text``: the paragraphs of line-per-paragraph text."""
-    for ln in lines(text):
-        if not ln.blank:
-            yield ln.start, ln.start + len(ln.content)
