@@ -30,6 +30,7 @@ from cleaner.stage import INT, REGEX, Field, Rule, Stage, register
 from cleaner.stages.lines import check_line_rule
 from cleaner.text import Line, ends_sentence, lines, word_count
 
+_MAX_WORDS = 12  # boundary and teaser lines are headings and stamps: short
 _LINE = {
     "pattern": Field(REGEX, True, help="must match a whole line (white space collapsed)"),
     "max_words": Field(INT, help="longer lines are never tried (default 12)"),
@@ -68,7 +69,7 @@ class Appended(Stage):
 
     @classmethod
     def check_rule(cls, rule: Rule) -> list[str]:
-        return check_line_rule(rule if rule.params.get("max_words") else _with_default_words(rule))
+        return check_line_rule(rule, default_words=_MAX_WORDS)
 
     def apply(self, doc: Document) -> StageResult:
         text = doc.text
@@ -135,7 +136,7 @@ class Appended(Stage):
     @staticmethod
     def _match(rules: Sequence[Rule], norm: str, count: int) -> Rule | None:
         for rule in rules:
-            if count <= rule.param("max_words", 12) and rule.pattern.fullmatch(norm):
+            if count <= rule.param("max_words", _MAX_WORDS) and rule.pattern.fullmatch(norm):
                 return rule
         return None
 
@@ -143,9 +144,3 @@ class Appended(Stage):
         # One edit for the whole section: "why did the end go?" has one answer.
         edit = self.edit(rule.id, doomed[0].start, doomed[-1].end, text, "", rule.reason)
         return StageResult(edits=(edit,))
-
-
-def _with_default_words(rule: Rule) -> Rule:
-    from dataclasses import replace
-
-    return replace(rule, params={**rule.params, "max_words": 12})

@@ -60,6 +60,16 @@ def share(words: list[str], common: frozenset[str]) -> float:
     return sum(1 for w in words if w in common) / len(words) if words else 0.0
 
 
+def sample_words(text: str, chars: int) -> list[str]:
+    """The lower-cased words of the first ``chars`` characters: what detection looks at."""
+    return [w.lower() for w in _WORD.findall(text[:chars])]
+
+
+def plainly_english(words: list[str], threshold: float) -> bool:
+    """The fast path: the most common English words make up at least ``threshold`` of ``words``."""
+    return share(words, common_words("en")) >= threshold
+
+
 def detect(text: str, seed: int) -> tuple[str, float]:
     """(language, probability) by langdetect, seeded; ``("und", 0.0)`` when it cannot tell."""
     from langdetect import DetectorFactory, detect_langs
@@ -86,10 +96,10 @@ class Language(Stage):
         s = self.settings
         text = doc.text
         sample = text[: s.sample_chars]
-        words = [w.lower() for w in _WORD.findall(sample)]
+        words = sample_words(sample, s.sample_chars)
         if not words:
             return StageResult(metadata={"language": UNDETERMINED})
-        if share(words, common_words("en")) >= s.english_share:
+        if plainly_english(words, s.english_share):
             lang, prob = "en", 1.0
         elif len(words) < s.min_words:
             return StageResult(metadata={"language": UNDETERMINED})  # a few words: any guess is noise

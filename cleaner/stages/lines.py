@@ -81,8 +81,8 @@ class LineMatch:
     metadata: dict[str, Any] = field(default_factory=dict)
 
 
-def check_line_rule(rule: Rule) -> list[str]:
-    max_words = rule.param("max_words", DEFAULT_MAX_WORDS)
+def check_line_rule(rule: Rule, default_words: int = DEFAULT_MAX_WORDS) -> list[str]:
+    max_words = rule.param("max_words", default_words)
     return check_matches(
         rule, lambda s: word_count(s) <= max_words and rule.pattern.fullmatch(" ".join(s.split())) is not None
     )

@@ -136,7 +136,7 @@ class Names(Stage):
         text = doc.text
         edits = self._table_edits(self, text)
         flagged: list[str] = []
-        if self.candidates and (not self.settings.english_only or self._plainly_english(text)):
+        if self.candidates and self.counts(text):
             words = list(_WORD.finditer(text))
             present = {m.group() for m in words}
             for m in words:
@@ -157,13 +157,11 @@ class Names(Stage):
 
     def counts(self, text: str) -> bool:
         """Whether a document's names count for consensus: only where consensus applies."""
-        return not self.settings.english_only or self._plainly_english(text)
+        from cleaner.stages.language import plainly_english, sample_words
 
-    def _plainly_english(self, text: str) -> bool:
-        from cleaner.stages.language import common_words, share
-
-        sample = [w.lower() for w in _WORD.findall(text[:3000])]
-        return share(sample, common_words("en")) >= self.settings.english_share
+        return not self.settings.english_only or plainly_english(
+            sample_words(text, 3000), self.settings.english_share
+        )
 
     def _table_edits(self, stage, text: str) -> list[Edit]:
         if self._table is None:
