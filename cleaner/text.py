@@ -8,11 +8,16 @@ from dataclasses import dataclass
 import regex
 
 _LETTER = regex.compile(r"\p{L}")
-_WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’-]*")
+# A word of a script that separates words with spaces; CJK characters are counted one by one instead
+# (a Chinese sentence has no spaces, so it would otherwise count as one "word"), at two per word.
+_WORD = regex.compile(
+    r"(?:(?![\p{Han}\p{Hiragana}\p{Katakana}])[\p{L}\p{N}])(?:(?![\p{Han}\p{Hiragana}\p{Katakana}])[\p{L}\p{N}'’-])*"
+)
+_CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
 #: Everything str.splitlines() breaks on; stripped from a line's end to get its content.
 LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 #: Characters that end a sentence or a quoted sentence: a paragraph ending in one of them is complete.
-TERMINAL = '.!?…:;"”’»)]'
+TERMINAL = '.!?…:;"”’»)]。！？」』）'
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +55,10 @@ def lines(text: str) -> tuple[Line, ...]:
 
 
 def word_count(s: str) -> int:
-    return len(_WORD.findall(s))
+    n = len(_WORD.findall(s))
+    if s.isascii():
+        return n
+    return n + len(_CJK.findall(s)) // 2
 
 
 def has_letters(s: str) -> bool:

@@ -1,6 +1,17 @@
 """The stages, one module each; importing this package registers them (see cleaner.stage.registry)."""
 
-from cleaner.stages import appended, boilerplate, canonical, debris, extract, language, names, repair, unicode
+from cleaner.stages import (
+    appended,
+    boilerplate,
+    canonical,
+    debris,
+    extract,
+    language,
+    mainblock,
+    names,
+    repair,
+    unicode,
+)
 
 __all__ = [
     "appended",
@@ -9,6 +20,7 @@ __all__ = [
     "debris",
     "extract",
     "language",
+    "mainblock",
     "names",
     "repair",
     "unicode",

@@ -8,6 +8,8 @@ Two rule kinds find where the article ends:
   What follows is cut to the end of the document when it holds no prose of the article's own (prose
   inside teaser blocks belongs to other articles); otherwise only the boundary line and the link list
   right under it go, because the article continues after an inline box.
+  With ``whole = true`` what follows is cut to the end even when it is prose: a comment section's
+  heading ("12 Comments", "Leave a Reply") opens readers' prose, never the article's.
 - ``teaser``: a line that marks a teaser block (a relative time such as "18 minutes ago"). When
   ``min_teasers`` of them follow the body, everything from the first teaser block to the end is cut; a
   teaser block starts up to ``lookback`` short lines (source names) above its time line.
@@ -26,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cleaner.document import Document, StageResult
-from cleaner.stage import INT, REGEX, Field, Rule, Stage, register
+from cleaner.stage import BOOL, INT, REGEX, Field, Rule, Stage, register
 from cleaner.stages.lines import check_line_rule
 from cleaner.text import Line, ends_sentence, lines, word_count
 
@@ -35,7 +37,10 @@ _LINE = {
     "pattern": Field(REGEX, True, help="must match a whole line (white space collapsed)"),
     "max_words": Field(INT, help="longer lines are never tried (default 12)"),
 }
-BOUNDARY_KIND = dict(_LINE)
+BOUNDARY_KIND = {
+    **_LINE,
+    "whole": Field(BOOL, help="cut to the end even when prose follows (comment sections; default false)"),
+}
 TEASER_KIND = {
     **_LINE,
     "min_teasers": Field(INT, help="teaser lines needed after the body (default 2)"),
@@ -96,7 +101,8 @@ class Appended(Stage):
             rule = self._match(boundaries, norms[k], counts[k])
             if rule is None:
                 continue
-            if k >= last_free:  # only teasers, link lists and chrome follow: cut to the end
+            # only teasers, link lists and chrome follow, or what follows is never the article's (comments)
+            if k >= last_free or rule.param("whole", False):
                 return self._cut(text, nonblank[k:], rule)
             end = k + 1  # the article goes on after an inline box: take the box's link list only
             while end < len(nonblank) and counts[end] <= s.link_words and not prose[end]:

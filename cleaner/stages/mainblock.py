@@ -1,0 +1,174 @@
+"""``mainblock``: in text without markup, keep the article's main block of prose and drop the page around it.
+
+A scraper's full-page text has no tags and no link density to tell the article from its page; only lines.
+But an article has a shape a page's furniture lacks: a run of long lines that end like sentences. Menus,
+teaser headlines, bylines, share bars, footers and cookie notices are short or do not end like sentences,
+and they sit before and after that run, in clusters.
+
+Two rule kinds, each a named mechanism with its parameters (``rules/mainblock.toml``):
+
+- ``block``: each non-blank line scores ``+words`` when it is prose (``prose_words`` words or more ending
+  like a sentence, or ``long_words`` words or more) and ``-(word_cost * words + line_cost)`` otherwise. The
+  main block is the run of lines with the largest total, found with the maximum-subarray scan of
+  Finn et al.'s Body Text Extraction applied to lines instead of tags. Lines before and after it go, except
+  the headline: the longest heading-like line (``headline_words`` words at most, not ending in ``.``, ``,``
+  or ``:``) within ``headline_window`` lines above the block stays, and is recorded as ``title``.
+- ``gap``: inside the block, a run of more than ``max_lines`` non-prose lines between two prose lines
+  (an image gallery's captions, a share bar, an inline list of teasers) goes; shorter runs are the
+  article's subheadings, one-line quotes and datelines and stay.
+
+Do no harm: nothing happens unless the block holds ``min_block_words`` words of prose in at least two
+prose lines, so a short note, a poem or a list is left alone. The stage runs only on plain-text inputs by
+default (``html = false``): on HTML, trafilatura has already used the DOM to find the article, and this
+stage's blunter signal measured worse there. Every kept line of a second pass scores the same as in the
+first, so the stage is idempotent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from cleaner.document import Document, Edit, StageResult
+from cleaner.stage import FLOAT, INT, Field, Rule, Stage, register
+from cleaner.stages.replace import _Probe, check_pairs
+from cleaner.text import Line, ends_sentence, lines, word_count
+
+BLOCK_KIND = {
+    "prose_words": Field(INT, help="words a line ending like a sentence needs to be prose (default 8)"),
+    "long_words": Field(INT, help="words that make any line prose (default 25)"),
+    "word_cost": Field(FLOAT, help="penalty per word of a non-prose line (default 1.0)"),
+    "line_cost": Field(FLOAT, help="penalty per non-prose line (default 3.0)"),
+    "min_block_words": Field(INT, help="prose words the block needs before anything is removed (default 40)"),
+    "headline_window": Field(
+        INT, help="lines above the block searched for the headline; 0 = none (default 3)"
+    ),
+    "headline_words": Field(INT, help="longest headline, in words (default 25)"),
+}
+GAP_KIND = {
+    "max_lines": Field(INT, help="longest run of non-prose lines kept between prose lines (default 3)"),
+}
+_HEADLINE_ENDS = (".", ",", ":", ";", "|")
+
+
+@dataclass(frozen=True)
+class MainBlockSettings:
+    html: bool = False  # also run on text extracted from HTML (trafilatura already found the article)
+    # A naive page text can be nine-tenths furniture; the stage's own guard is min_block_words.
+    max_delete_share: float = 0.97
+
+
+@register
+class MainBlock(Stage):
+    """Keep the main block of prose lines (and its headline); drop the page furniture around it."""
+
+    name = "mainblock"
+    rank = 40
+    Settings = MainBlockSettings
+    rule_kinds = {"block": BLOCK_KIND, "gap": GAP_KIND}
+    replace_kinds = ("block", "gap")
+    default_kind = "block"
+    description = "text-only pages: everything outside the main block of prose (menus, teasers, footers)"
+
+    @classmethod
+    def check_rule(cls, rule: Rule) -> list[str]:
+        probe = _Probe(rule.stage)
+        if rule.kind == "gap":
+            return check_pairs(rule, lambda text: _edits(probe, None, rule, text))
+        return check_pairs(rule, lambda text: _edits(probe, rule, None, text))
+
+    def apply(self, doc: Document) -> StageResult:
+        if doc.html and not self.settings.html:
+            return StageResult()
+        block = next((r for r in self.rules if r.kind == "block"), None)
+        gap = next((r for r in self.rules if r.kind == "gap"), None)
+        if block is None and gap is None:
+            return StageResult()
+        edits, headline = _find(self, block, gap, doc.text)
+        return StageResult(edits=tuple(edits), metadata={"title": headline} if headline else {})
+
+
+def _edits(stage, block: Rule | None, gap: Rule | None, text: str) -> list[Edit]:
+    return _find(stage, block, gap, text)[0]
+
+
+def _find(stage, block: Rule | None, gap: Rule | None, text: str) -> tuple[list[Edit], str | None]:
+    """The edits removing what lies outside the main block (``block``) and long non-prose runs in it
+    (``gap``), and the headline kept above the block, if any."""
+    rows = [ln for ln in lines(text) if not ln.blank]
+    if not rows:
+        return [], None
+    # With only a gap rule, prose is judged by the block kind's defaults and the whole text is the block.
+    params = block or Rule("", "", "block", "", (), ())
+    norms = [ln.norm for ln in rows]
+    counts = [word_count(n) for n in norms]
+    prose_words, long_words = params.param("prose_words", 8), params.param("long_words", 25)
+    prose = [
+        c >= long_words or (c >= prose_words and ends_sentence(n)) for n, c in zip(norms, counts, strict=True)
+    ]
+    good = [k for k, p in enumerate(prose) if p]
+    if len(good) < 2 or sum(counts[k] for k in good) < params.param("min_block_words", 40):
+        return [], None
+    first, last, headline = 0, len(rows) - 1, None
+    if block is not None:
+        w, c = params.param("word_cost", 1.0), params.param("line_cost", 3.0)
+        first, last = _max_run([n if p else -(w * n + c) for n, p in zip(counts, prose, strict=True)])
+        headline = _headline(rows, norms, counts, first, params)
+        if sum(counts[k] for k in good if first <= k <= last) < params.param("min_block_words", 40):
+            return [], None
+    doomed: list[tuple[int, int, Rule, str]] = []  # runs of rows [i, j) to remove
+    if block is not None:
+        if first > 0:
+            doomed.append((0, first, block, "before the main block"))
+        if last < len(rows) - 1:
+            doomed.append((last + 1, len(rows), block, "after the main block"))
+    if gap is not None:
+        inside = [k for k in good if first <= k <= last]
+        limit = gap.param("max_lines", 3)
+        for a, b in zip(inside, inside[1:], strict=False):
+            if b - a - 1 > limit:
+                doomed.append((a + 1, b, gap, f"{b - a - 1} non-prose lines between paragraphs"))
+    edits = []
+    for i, j, rule, where in doomed:
+        for lo, hi in _spans(rows, i, j, headline):
+            edits.append(stage.edit(rule.id, lo, hi, text, "", f"{rule.reason} ({where})"))
+    edits.sort(key=lambda e: e.start)
+    return edits, (norms[headline] if headline is not None else None)
+
+
+def _max_run(scores: Sequence[float]) -> tuple[int, int]:
+    """Start and end (inclusive) of the contiguous run with the largest sum (Kadane's scan); the first
+    such run on ties, so the choice never depends on anything but the scores."""
+    best, best_span = float("-inf"), (0, 0)
+    total, start = 0.0, 0
+    for k, s in enumerate(scores):
+        if total <= 0:
+            total, start = s, k
+        else:
+            total += s
+        if total > best:
+            best, best_span = total, (start, k)
+    return best_span
+
+
+def _headline(rows: Sequence[Line], norms, counts, first: int, params: Rule) -> int | None:
+    """The longest heading-like line within ``headline_window`` lines above the block (the nearest of
+    equals). Longest, not nearest: a photo caption or a byline often sits between headline and body."""
+    window, longest = params.param("headline_window", 3), params.param("headline_words", 25)
+    found = [
+        (counts[k], k)
+        for k in range(max(0, first - window), first)
+        if 3 <= counts[k] <= longest and not norms[k].endswith(_HEADLINE_ENDS)
+    ]
+    return max(found)[1] if found else None
+
+
+def _spans(rows: Sequence[Line], i: int, j: int, spare: int | None) -> list[tuple[int, int]]:
+    """Character spans covering rows[i:j] (and the blank lines between them), leaving out row ``spare``."""
+    if spare is not None and i <= spare < j:
+        return [s for s in (_span(rows, i, spare), _span(rows, spare + 1, j)) if s]
+    return [s for s in (_span(rows, i, j),) if s]
+
+
+def _span(rows: Sequence[Line], i: int, j: int) -> tuple[int, int] | None:
+    return (rows[i].start, rows[j - 1].end) if i < j else None
