@@ -26,6 +26,7 @@ first, so the stage is idempotent.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -125,7 +126,7 @@ def _find(stage, block: Rule | None, gap: Rule | None, text: str) -> tuple[list[
     if gap is not None:
         inside = [k for k in good if first <= k <= last]
         limit = gap.param("max_lines", 3)
-        for a, b in zip(inside, inside[1:], strict=False):
+        for a, b in itertools.pairwise(inside):
             if b - a - 1 > limit:
                 doomed.append((a + 1, b, gap, f"{b - a - 1} non-prose lines between paragraphs"))
     edits = []
