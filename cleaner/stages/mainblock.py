@@ -50,6 +50,7 @@ GAP_KIND = {
     "max_lines": Field(INT, help="longest run of non-prose lines kept between prose lines (default 3)"),
 }
 _HEADLINE_ENDS = (".", ",", ":", ";", "|")
+_CLOSING_ENDS = (".", "!", "?", ".”", '."', "!”", "?”")
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,7 @@ def _find(stage, block: Rule | None, gap: Rule | None, text: str) -> tuple[list[
     if block is not None:
         w, c = params.param("word_cost", 1.0), params.param("line_cost", 3.0)
         first, last = _max_run([n if p else -(w * n + c) for n, p in zip(counts, prose, strict=True)])
+        last = _closing(norms, counts, last)
         headline = _headline(rows, norms, counts, first, params)
         if sum(counts[k] for k in good if first <= k <= last) < params.param("min_block_words", 40):
             return [], None
@@ -152,10 +154,21 @@ def _max_run(scores: Sequence[float]) -> tuple[int, int]:
     return best_span
 
 
+def _closing(norms: Sequence[str], counts: Sequence[int], last: int) -> int:
+    """Extend the block over short sentences right after it: an article's closing line ("The vote is
+    final.") is too short to score as prose but reads as a sentence, which furniture rarely does."""
+    while last + 1 < len(norms) and counts[last + 1] >= 3 and norms[last + 1].endswith(_CLOSING_ENDS):
+        last += 1
+    return last
+
+
 def _headline(rows: Sequence[Line], norms, counts, first: int, params: Rule) -> int | None:
     """The longest heading-like line within ``headline_window`` lines above the block (the nearest of
-    equals). Longest, not nearest: a photo caption or a byline often sits between headline and body."""
+    equals). Longest, not nearest: a photo caption or a byline often sits between headline and body.
+    The block's own first line when it reads as a headline (a question headline scores as prose)."""
     window, longest = params.param("headline_window", 3), params.param("headline_words", 25)
+    if counts[first] <= longest and not norms[first].endswith(_HEADLINE_ENDS):
+        return first
     found = [
         (counts[k], k)
         for k in range(max(0, first - window), first)

@@ -1,0 +1,276 @@
+"""The ``mainblock`` stage: the main block of prose in a text-only page, its headline, its guards.
+
+The behaviour on whole pages is in tests/cases/mainblock/ (run by test_stage_cases.py); these tests pin
+what those cases cannot: the HTML switch, the ``title`` metadata, the edit record, idempotence within the
+full pipeline, the ``min_block_words`` guard and the deletion guard on pages that are mostly furniture.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+import pytest
+
+from cleaner.stages.mainblock import MainBlock, MainBlockSettings
+from tests.conftest import with_stages
+
+CASES = sorted((Path(__file__).parent / "cases" / "mainblock").glob("*.txt"))
+SEPARATOR = "\n=== output ===\n"
+RULES = {"outside-main-block", "non-prose-run"}
+
+HEADLINE = "Harbour town votes to ban cruise ships from its old port by 2027"
+CAPTION = "Cruise passengers walking along the old harbour wall"
+PARAGRAPHS = [
+    "Residents of the harbour town voted by a clear majority on Sunday to ban large cruise ships from the "
+    "old port, ending years of dispute over crowding.",
+    "Ships carrying more than five hundred passengers will have to anchor at the new terminal outside the "
+    "bay, from where shuttle boats will bring visitors into town.",
+    "The mayor said the town would use a share of the terminal fees to support shops that lose income "
+    "during the first two seasons after the change.",
+]
+MENU_BEFORE = ["Menu", "Search", "World", "Politics", "Travel"]
+FOOTER_AFTER = [
+    "Share on Facebook",
+    "Related stories",
+    "Island doubles its tourist tax",
+    "Newsletter",
+    "Contact",
+]
+PAGE = "\n".join([*MENU_BEFORE, HEADLINE, CAPTION, *PARAGRAPHS, *FOOTER_AFTER])
+
+
+def _given(path: Path) -> str:
+    return path.read_text(encoding="utf-8").split(SEPARATOR, 1)[0]
+
+
+def _mainblock_edits(result):
+    return [e for e in result.edits if e.stage == "mainblock"]
+
+
+@pytest.fixture(scope="module")
+def only_mainblock(ruleset):
+    return with_stages(ruleset, "mainblock", "canonical")
+
+
+def _with_settings(ruleset, settings: MainBlockSettings, *stages: str):
+    ruleset = dataclasses.replace(ruleset, settings={**ruleset.settings, "mainblock": settings})
+    return with_stages(ruleset, *stages)
+
+
+def test_cases_exist():
+    assert len(CASES) >= 6, "tests/cases/mainblock/ should hold the stage's page cases"
+
+
+# --- HTML -----------------------------------------------------------------------------------------
+
+
+def test_html_setting_exists_and_defaults_to_false(cleaner):
+    assert "html" in {f.name for f in dataclasses.fields(MainBlockSettings)}
+    assert MainBlockSettings().html is False
+    assert MainBlock.Settings is MainBlockSettings
+    stage = next(s for s in cleaner.stages if s.name == "mainblock")
+    assert stage.settings.html is False
+
+
+def _html_page() -> str:
+    body = "\n".join(f"<p>{line}</p>" for line in PAGE.splitlines())
+    return f"<html><head><title>{HEADLINE}</title></head><body><article>{body}</article></body></html>"
+
+
+def test_html_input_untouched_by_default(cleaner):
+    result = cleaner.clean(_html_page(), html=True)
+    assert result.ok, result.error
+    assert _mainblock_edits(result) == []
+    assert all(p in result.text for p in PARAGRAPHS)
+
+
+def test_html_setting_switches_the_stage_on_for_html(ruleset):
+    # The counterpart of the test above: the same page, with furniture extract left in, is trimmed
+    # once the setting is on, so "no edit on HTML" is the setting's doing, not an empty input.
+    off = with_stages(ruleset, "extract", "mainblock", "canonical").clean(_html_page(), html=True)
+    on = _with_settings(ruleset, MainBlockSettings(html=True), "extract", "mainblock", "canonical")
+    result = on.clean(_html_page(), html=True)
+    assert off.ok and result.ok
+    assert _mainblock_edits(off) == []
+    assert _mainblock_edits(result) != []
+    assert "Island doubles its tourist tax" in off.text
+    assert "Island doubles its tourist tax" not in result.text
+    assert all(p in result.text for p in PARAGRAPHS)
+
+
+# --- headline and metadata ------------------------------------------------------------------------
+
+
+def test_kept_headline_is_recorded_as_title(only_mainblock):
+    result = only_mainblock.clean(PAGE)
+    assert result.ok, result.error
+    assert result.metadata.get("title") == HEADLINE
+    # the longer line is the headline; the caption between it and the body goes
+    assert result.text == "\n\n".join([HEADLINE, *PARAGRAPHS]) + "\n"
+    assert CAPTION not in result.text
+
+
+def test_title_is_recorded_by_the_default_pipeline_for_text(cleaner):
+    result = cleaner.clean(PAGE)
+    assert result.ok, result.error
+    assert result.metadata.get("title") == HEADLINE
+    assert result.text.startswith(HEADLINE + "\n\n")
+
+
+def test_no_title_when_nothing_heading_like_is_above_the_block(only_mainblock):
+    # Menu words of one or two words are too short to be a headline: nothing is recorded.
+    page = "\n".join(["Home", "News", "Local news", *PARAGRAPHS, "Contact"])
+    result = only_mainblock.clean(page)
+    assert "title" not in result.metadata
+    assert result.text == "\n\n".join(PARAGRAPHS) + "\n"
+
+
+# --- the edit record ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_every_removal_names_its_rule_and_where(path: Path, only_mainblock):
+    result = only_mainblock.clean(_given(path))
+    for e in _mainblock_edits(result):
+        assert e.rule in RULES
+        assert e.kind == "removal" and e.new == ""
+        if e.rule == "outside-main-block":
+            assert e.reason.endswith(("(before the main block)", "(after the main block)")), e.reason
+        else:
+            found = re.search(r"\((\d+) non-prose lines between paragraphs\)$", e.reason)
+            assert found, e.reason
+            # the run length in the reason is the number of lines the edit removes
+            assert int(found.group(1)) == sum(1 for line in e.old.splitlines() if line.strip())
+            assert int(found.group(1)) > 3
+
+
+def test_edit_record_of_a_page_with_a_share_bar_and_a_gallery(only_mainblock):
+    path = next(p for p in CASES if p.stem == "share_bar_and_gallery_inside_article")
+    result = only_mainblock.clean(_given(path))
+    record = [(e.rule, e.reason[e.reason.rindex("(") :]) for e in _mainblock_edits(result)]
+    assert record == [
+        ("outside-main-block", "(before the main block)"),
+        ("non-prose-run", "(6 non-prose lines between paragraphs)"),
+        ("non-prose-run", "(5 non-prose lines between paragraphs)"),
+        ("outside-main-block", "(after the main block)"),
+    ]
+    share_bar = _mainblock_edits(result)[1]
+    assert share_bar.old == "Share\nFacebook\nX\nWhatsApp\nEmail\nCopy link\n"
+
+
+def test_before_and_after_edits_sit_around_the_kept_text(only_mainblock):
+    result = only_mainblock.clean(PAGE)
+    edits = _mainblock_edits(result)
+    before = [e for e in edits if e.reason.endswith("(before the main block)")]
+    after = [e for e in edits if e.reason.endswith("(after the main block)")]
+    assert [e.old for e in before] == ["Menu\nSearch\nWorld\nPolitics\nTravel\n", CAPTION + "\n"]
+    assert [e.old for e in after] == [
+        "Share on Facebook\nRelated stories\nIsland doubles its tourist tax\nNewsletter\nContact"
+    ]
+
+
+# --- idempotence ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_full_pipeline_is_idempotent_on_cases(path: Path, cleaner):
+    first = cleaner.clean(_given(path))
+    assert first.ok, first.error
+    again = cleaner.clean(first.text)
+    assert again.text == first.text
+    assert _mainblock_edits(again) == []
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_full_pipeline_leaves_the_expected_output_to_mainblock(path: Path, cleaner):
+    # The stage's own output, run through every stage, gives mainblock nothing more to take.
+    raw = path.read_text(encoding="utf-8")
+    output = raw.split(SEPARATOR, 1)[1] if SEPARATOR in raw else raw
+    result = cleaner.clean(output)
+    assert result.ok, result.error
+    assert _mainblock_edits(result) == []
+
+
+# --- guards ---------------------------------------------------------------------------------------
+
+NOTE_LINES = [
+    "The library will be closed on Monday for the public holiday.",
+    "Books due that day can be returned on Tuesday without a fine.",
+]
+MORE_LINES = [
+    "The reading room on the upper floor will also stay closed on Tuesday morning while the new shelves "
+    "are fitted.",
+    "Members can still renew their loans online or by phone, and the mobile library will keep its usual "
+    "stops in the villages.",
+]
+FURNITURE_BEFORE = ["Skip to content", "Home", "News", "Events", "Library closed on Monday"]
+FURNITURE_AFTER = ["Share", "Print", "Contact us", "Privacy policy"]
+
+
+def test_min_block_words_guard_leaves_a_short_note_alone(ruleset):
+    assert sum(len(line.split()) for line in NOTE_LINES) < 40
+    text = "\n".join(FURNITURE_BEFORE + NOTE_LINES + FURNITURE_AFTER) + "\n"
+    result = with_stages(ruleset, "mainblock").clean(text)
+    assert result.ok, result.error
+    assert result.edits == ()
+    assert result.text == text
+    assert "title" not in result.metadata
+
+
+def test_min_block_words_guard_lets_a_longer_block_through(ruleset):
+    # Counterpart of the guard test: the same page with two more prose lines loses its furniture.
+    assert sum(len(line.split()) for line in NOTE_LINES + MORE_LINES) > 50
+    text = "\n".join(FURNITURE_BEFORE + NOTE_LINES + MORE_LINES + FURNITURE_AFTER) + "\n"
+    result = with_stages(ruleset, "mainblock").clean(text)
+    assert result.text == "\n".join(["Library closed on Monday", *NOTE_LINES, *MORE_LINES]) + "\n"
+
+
+def test_one_prose_line_is_not_a_main_block(ruleset):
+    # However long, a single prose line is not a block: the guard wants two prose lines.
+    line = " ".join([*MORE_LINES, *NOTE_LINES])
+    assert len(line.split()) > 60
+    text = "\n".join([*FURNITURE_BEFORE, line, *FURNITURE_AFTER]) + "\n"
+    result = with_stages(ruleset, "mainblock").clean(text)
+    assert result.edits == ()
+    assert result.text == text
+
+
+SECTIONS = (
+    "news",
+    "sport",
+    "weather",
+    "politics",
+    "culture",
+    "video",
+    "photos",
+    "podcasts",
+    "jobs",
+    "events",
+)
+MENU = [
+    f"{area} {section}"
+    for area in ("Local", "National", "World", "Regional", "Business", "Weekend", "Travel", "Science")
+    for section in SECTIONS
+]
+
+
+def test_mostly_boilerplate_page_keeps_every_paragraph(only_mainblock):
+    assert len(MENU) == 80
+    page = "\n".join([*MENU, HEADLINE, *PARAGRAPHS, "Contact us", "Privacy policy"])
+    article = len("".join(" ".join([HEADLINE, *PARAGRAPHS]).split()))
+    assert article < 0.4 * len("".join(page.split())), "the page should be mostly furniture"
+    result = only_mainblock.clean(page)
+    assert result.ok, result.error
+    assert result.warnings == ()  # no deletion guard rolled the stage back
+    assert result.text == "\n\n".join([HEADLINE, *PARAGRAPHS]) + "\n"
+
+
+def test_mostly_boilerplate_page_in_the_default_pipeline(cleaner):
+    page = "\n".join([*MENU, HEADLINE, *PARAGRAPHS, "Contact us", "Privacy policy"])
+    result = cleaner.clean(page)
+    assert result.ok, result.error
+    for paragraph in PARAGRAPHS:
+        assert paragraph in result.text
+    assert not any(item in result.text for item in MENU)
