@@ -30,6 +30,8 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import regex
+
 from cleaner.document import Document, Edit, StageResult
 from cleaner.stage import FLOAT, INT, Field, Rule, Stage, register
 from cleaner.stages.replace import _Probe, check_pairs
@@ -50,6 +52,9 @@ GAP_KIND = {
     "max_lines": Field(INT, help="longest run of non-prose lines kept between prose lines (default 3)"),
 }
 _HEADLINE_ENDS = (".", ",", ":", ";", "|")
+# A sentence end inside the line: a headline is one phrase; a caption runs on ("... get it.Credit...").
+# Three lower-case letters before a spaced stop, so "Dr. Who" and "Mrs. Smith" are not taken for sentences.
+_SENTENCES = regex.compile(r"(?:\p{Ll}{3}[.!?…][\"”’]?\s+|\p{Ll}[.!?…])\p{Lu}")
 _CLOSING_ENDS = (".", "!", "?", ".”", '."', "!”", "?”")
 
 
@@ -172,7 +177,9 @@ def _headline(rows: Sequence[Line], norms, counts, first: int, params: Rule) -> 
     found = [
         (counts[k], k)
         for k in range(max(0, first - window), first)
-        if 3 <= counts[k] <= longest and not norms[k].endswith(_HEADLINE_ENDS)
+        if 3 <= counts[k] <= longest
+        and not norms[k].endswith(_HEADLINE_ENDS)
+        and not _SENTENCES.search(norms[k])
     ]
     return max(found)[1] if found else None
 
