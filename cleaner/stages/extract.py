@@ -76,6 +76,7 @@ class Extract(Stage):
         title = headline(found.get("title") or "", found.get("sitename") or "", found.get("hostname") or "")
         if s.include_headline and title and not body.lstrip().startswith(title):
             body = f"{title}\n\n{body}"
+            meta["headline"] = title  # the line put first, so a user can tell it from the body
         edit = self.edit(rule, 0, len(doc.text), doc.text, body, reason)
         return StageResult(edits=(edit,), metadata=meta)
 
