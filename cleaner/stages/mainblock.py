@@ -55,6 +55,9 @@ _HEADLINE_ENDS = (".", ",", ":", ";", "|")
 # A sentence end inside the line: a headline is one phrase; a caption runs on ("... get it.Credit...").
 # Three lower-case letters before a spaced stop, so "Dr. Who" and "Mrs. Smith" are not taken for sentences.
 _SENTENCES = regex.compile(r"(?:\p{Ll}{3}[.!?…][\"”’]?\s+|\p{Ll}[.!?…])\p{Lu}")
+# A hard-wrapped line: wrapping widths run from about 60 to 80 characters, a line can end short of it.
+_WRAP_MIN, _WRAP_MAX = 30, 100
+_CONTINUES = regex.compile(r"[\p{Ll}\d(„“\"'‘]")
 _CLOSING_ENDS = (".", "!", "?", ".”", '."', "!”", "?”")
 
 
@@ -113,6 +116,7 @@ def _find(stage, block: Rule | None, gap: Rule | None, text: str) -> tuple[list[
     prose = [
         c >= long_words or (c >= prose_words and ends_sentence(n)) for n, c in zip(norms, counts, strict=True)
     ]
+    _wrapped_prose(norms, counts, prose, prose_words)
     good = [k for k, p in enumerate(prose) if p]
     if len(good) < 2 or sum(counts[k] for k in good) < params.param("min_block_words", 40):
         return [], None
@@ -144,6 +148,35 @@ def _find(stage, block: Rule | None, gap: Rule | None, text: str) -> tuple[list[
     return edits, (norms[headline] if headline is not None else None)
 
 
+def _wrapped_prose(norms: Sequence[str], counts: Sequence[int], prose: list[bool], prose_words: int) -> None:
+    """Mark the lines of hard-wrapped paragraphs as prose (in place).
+
+    Text wrapped at a fixed width (mail, archives, ``<pre>``) breaks sentences across lines, so single
+    lines neither end like sentences nor reach ``long_words``. A run of three or more lines of wrapping
+    width whose breaks mostly fall mid-sentence (the line does not end a sentence and the next starts
+    in lower case or with a digit) is one paragraph; its lines are prose when the run is. A list of
+    teaser headlines breaks before capitals and is not taken for one.
+    """
+    k, n = 0, len(norms)
+    while k < n:
+        j = k
+        # a short line closes the run only when the line before breaks mid-sentence
+        while (
+            j + 1 < n
+            and _WRAP_MIN <= len(norms[j]) <= _WRAP_MAX
+            and counts[j] >= 5
+            and (len(norms[j + 1]) >= _WRAP_MIN or not ends_sentence(norms[j]))
+        ):
+            j += 1
+        if j - k + 1 >= 3:
+            breaks = [not ends_sentence(norms[i]) and _CONTINUES.match(norms[i + 1]) for i in range(k, j)]
+            words = sum(counts[k : j + 1])
+            if 2 * sum(1 for b in breaks if b) >= len(breaks) and words >= 2 * prose_words:
+                for i in range(k, j + 1):
+                    prose[i] = True
+        k = j + 1
+
+
 def _max_run(scores: Sequence[float]) -> tuple[int, int]:
     """Start and end (inclusive) of the contiguous run with the largest sum (Kadane's scan); the first
     such run on ties, so the choice never depends on anything but the scores."""
@@ -170,9 +203,9 @@ def _closing(norms: Sequence[str], counts: Sequence[int], last: int) -> int:
 def _headline(rows: Sequence[Line], norms, counts, first: int, params: Rule) -> int | None:
     """The longest heading-like line within ``headline_window`` lines above the block (the nearest of
     equals). Longest, not nearest: a photo caption or a byline often sits between headline and body.
-    The block's own first line when it reads as a headline (a question headline scores as prose)."""
+    The block's own first line when it is a question or exclamation (such a headline scores as prose)."""
     window, longest = params.param("headline_window", 3), params.param("headline_words", 25)
-    if counts[first] <= longest and not norms[first].endswith(_HEADLINE_ENDS):
+    if counts[first] <= longest and norms[first].endswith(("?", "!")):
         return first
     found = [
         (counts[k], k)
