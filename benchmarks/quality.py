@@ -11,7 +11,8 @@ Run from the repository root:
 What runs, on the same documents of ``<bench>/splits/<dataset>.<split>.txt`` in the same process:
 
 - text mode (input ``html/<id>.txt``, the naive full-page text): ``cleaner``
-  (``Cleaner().clean(text).text``) and ``identity`` (the naive text as is: the floor to beat);
+  (``Cleaner().clean(text).text``), ``identity`` (the naive text as is: the floor to beat) and
+  ``text_minwords8`` (score.py's trivial baseline: keep the lines of more than 8 words);
 - HTML mode (input the page ``html/<id>.html``): ``cleaner`` (``Cleaner().clean(page, html=True).text``,
   the page decoded as score.py's ``read_input`` decodes it), ``cleaner_body`` (the same without the
   headline the cleaner puts first: the gold texts leave titles out), and trafilatura itself with score.py's
@@ -54,7 +55,7 @@ DEFAULT_DATASETS = ("scrapinghub", "trafilatura_eval")
 MODES = ("text", "html")
 # Reference rows per mode. trafilatura only reads HTML; "identity" only makes sense on the naive text.
 TOOLS_BY_MODE = {
-    "text": ("cleaner", "identity"),
+    "text": ("cleaner", "identity", "text_minwords8"),
     "html": ("cleaner", "cleaner_body", "trafilatura_std", "trafilatura_precision"),
 }
 SKIP_MESSAGE = "skipping the quality benchmark"

@@ -34,7 +34,7 @@ def test_scores_the_cleaner_on_a_few_documents(tmp_path, capsys):
         if line.startswith("| scrapinghub |")
     ]
     by_tool = {row[2]: row for row in rows}
-    assert set(by_tool) == {"cleaner", "identity"}
+    assert set(by_tool) == {"cleaner", "identity", "text_minwords8"}
     dataset, mode, _tool, precision, recall, f1, docs_per_s = by_tool["cleaner"]
     assert (dataset, mode) == ("scrapinghub", "text")
     assert 0.0 < float(f1) <= 1.0
