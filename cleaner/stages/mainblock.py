@@ -125,7 +125,7 @@ def _find(stage, block: Rule | None, gap: Rule | None, text: str) -> tuple[list[
         w, c = params.param("word_cost", 1.0), params.param("line_cost", 3.0)
         first, last = _max_run([n if p else -(w * n + c) for n, p in zip(counts, prose, strict=True)])
         last = _closing(norms, counts, last)
-        headline = _headline(rows, norms, counts, first, params)
+        headline = _headline(norms, counts, first, params)
         if sum(counts[k] for k in good if first <= k <= last) < params.param("min_block_words", 40):
             return [], None
     doomed: list[tuple[int, int, Rule, str]] = []  # runs of rows [i, j) to remove
@@ -200,7 +200,7 @@ def _closing(norms: Sequence[str], counts: Sequence[int], last: int) -> int:
     return last
 
 
-def _headline(rows: Sequence[Line], norms, counts, first: int, params: Rule) -> int | None:
+def _headline(norms: Sequence[str], counts: Sequence[int], first: int, params: Rule) -> int | None:
     """The longest heading-like line within ``headline_window`` lines above the block (the nearest of
     equals). Longest, not nearest: a photo caption or a byline often sits between headline and body.
     The block's own first line when it is a question or exclamation (such a headline scores as prose)."""
