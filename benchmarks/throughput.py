@@ -1,0 +1,161 @@
+"""Throughput benchmark: MB/s per core, documents/s and peak memory, with ftfy.fix_text as the yardstick.
+
+Run from the repository root:
+
+    python -m benchmarks.throughput                       # the .txt files of ../shared/bench (text mode)
+    python -m benchmarks.throughput DIR --limit 200       # any folder of .txt files, the first 200
+    python -m benchmarks.throughput --html                # the bench's .html pages (HTML mode)
+    python -m benchmarks.throughput --rules my_rules      # another rule set
+    python -m benchmarks.throughput --json out.json       # also write the numbers
+
+One process, one core: every document is read and decoded first (reading is not timed), then cleaned
+one after another with ``Cleaner.clean``; "MB/s per core" is UTF-8 input megabytes over the cleaning
+time. In the same run, over the same documents, ``ftfy.fix_text`` alone is timed the same way: the
+reference the issue measures the cleaner against (``ratio`` = cleaner MB/s / ftfy MB/s). Peak memory is
+the process's peak resident set size (``ru_maxrss``) after the run, which includes the documents held
+in memory. Each timing is the best of ``--repeat`` runs (default 1), so a cold cache or a noisy
+neighbour does not count against the code.
+
+This is a benchmark, not a test: it asserts nothing and the test suite never runs it. When the folder
+does not exist (a fresh clone without ../shared) it says so on stderr and exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import logging
+import resource
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from cleaner import Cleaner, RuleError
+from cleaner.io import InputError, decode
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_BENCH = REPO.parent / "shared" / "bench"
+SKIP_MESSAGE = "skipping the throughput benchmark"
+
+
+def find_documents(folders: Sequence[Path], html: bool, limit: int | None) -> list[Path]:
+    """The input files, sorted so every run sees the same documents in the same order."""
+    suffixes = (".html", ".htm") if html else (".txt",)
+    found = sorted(p for folder in folders for p in folder.rglob("*") if p.suffix in suffixes and p.is_file())
+    return found[:limit] if limit else found
+
+
+def load(paths: Sequence[Path]) -> list[str]:
+    """Decode every file the way the CLI does; files that are not text are left out."""
+    texts = []
+    for p in paths:
+        try:
+            texts.append(decode(p.read_bytes())[0])
+        except InputError:
+            continue
+    return texts
+
+
+def best_time(fn: Callable[[str], object], texts: Sequence[str], repeat: int) -> float:
+    """The fastest of ``repeat`` passes of ``fn`` over all texts, in seconds."""
+    best = float("inf")
+    for _ in range(repeat):
+        gc.collect()  # garbage from the previous pass is not this pass's cost
+        t0 = time.perf_counter()
+        for t in texts:
+            fn(t)
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def peak_rss_mb() -> float:
+    # ru_maxrss is in kilobytes on Linux, bytes on macOS
+    scale = 1 if sys.platform == "darwin" else 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / 1e6
+
+
+def run(texts: Sequence[str], cleaner: Cleaner, html: bool, repeat: int) -> dict:
+    import ftfy
+
+    megabytes = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+    for t in texts[:1]:  # warm up: lazy imports, first-call caches, word lists
+        cleaner.clean(t, html=html)
+        ftfy.fix_text(t)
+    cleaner_s = best_time(lambda t: cleaner.clean(t, html=html), texts, repeat)
+    ftfy_s = best_time(ftfy.fix_text, texts, repeat)
+    cleaner_mbs = megabytes / cleaner_s
+    ftfy_mbs = megabytes / ftfy_s
+    return {
+        "documents": len(texts),
+        "megabytes": round(megabytes, 3),
+        "mode": "html" if html else "text",
+        "cleaner_seconds": round(cleaner_s, 3),
+        "cleaner_mb_per_s": round(cleaner_mbs, 3),
+        "cleaner_docs_per_s": round(len(texts) / cleaner_s, 1),
+        "ftfy_seconds": round(ftfy_s, 3),
+        "ftfy_mb_per_s": round(ftfy_mbs, 3),
+        "ratio_to_ftfy": round(cleaner_mbs / ftfy_mbs, 3),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+    }
+
+
+def table(r: dict) -> str:
+    rows = [
+        ("documents", f"{r['documents']} ({r['megabytes']:.2f} MB, {r['mode']} mode)"),
+        ("cleaner", f"{r['cleaner_mb_per_s']:.3f} MB/s per core, {r['cleaner_docs_per_s']:.1f} docs/s"),
+        ("ftfy.fix_text", f"{r['ftfy_mb_per_s']:.3f} MB/s per core"),
+        ("cleaner / ftfy", f"{r['ratio_to_ftfy']:.3f}×"),
+        ("peak memory", f"{r['peak_rss_mb']:.0f} MB resident"),
+    ]
+    return "\n".join(["| measure | value |", "|---|---|", *(f"| {k} | {v} |" for k, v in rows)])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(
+        prog="python -m benchmarks.throughput",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ap.add_argument("folders", nargs="*", type=Path, help="folders of inputs (default: ../shared/bench)")
+    ap.add_argument("--html", action="store_true", help="clean .html pages (HTML mode) instead of .txt")
+    ap.add_argument("--limit", type=int, help="only the first N documents (sorted by path)")
+    ap.add_argument("--repeat", type=int, default=1, help="passes per timing; the fastest counts")
+    ap.add_argument("--rules", action="append", help="rules directory or file for Cleaner(...); repeatable")
+    ap.add_argument("--json", type=Path, help="also write the numbers to this file")
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = build_parser()
+    args = ap.parse_args(argv)
+    if args.limit is not None and args.limit < 1:
+        ap.error("--limit must be at least 1")
+    if args.repeat < 1:
+        ap.error("--repeat must be at least 1")
+    folders = args.folders or [DEFAULT_BENCH]
+    missing = [str(f) for f in folders if not f.is_dir()]
+    if missing:
+        print(f"{SKIP_MESSAGE}: no folder {', '.join(missing)}", file=sys.stderr)
+        return 0
+    paths = find_documents(folders, args.html, args.limit)
+    texts = load(paths)
+    if not texts:
+        print(f"{SKIP_MESSAGE}: no {'HTML' if args.html else 'text'} documents found", file=sys.stderr)
+        return 0
+    try:
+        cleaner = Cleaner(args.rules)
+    except RuleError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    logging.disable(logging.CRITICAL)  # trafilatura warns on most pages
+    result = run(texts, cleaner, args.html, args.repeat)
+    print(table(result))
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
