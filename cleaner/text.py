@@ -54,7 +54,10 @@ def lines(text: str) -> tuple[Line, ...]:
     return tuple(out)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def word_count(s: str) -> int:
+    """Words in ``s`` (two CJK characters count as one). Cached: every line stage counts the same
+    lines, pass after pass."""
     n = len(_WORD.findall(s))
     if s.isascii():
         return n

@@ -31,7 +31,7 @@ UNDETERMINED = "und"
 @dataclass(frozen=True)
 class LanguageSettings:
     action: str = "flag"  # "flag" (record only) or "remove"
-    sample_chars: int = 3000  # detection looks at this much of the document, from its start
+    sample_chars: int = 1500  # detection looks at this much of the document, from its start
     english_share: float = 0.25  # share of common English words that makes a text plainly English
     min_words: int = 10  # a shorter document is undetermined unless plainly English
     min_paragraph_words: int = 8  # shorter paragraphs are too short to judge
@@ -70,8 +70,13 @@ def plainly_english(words: list[str], threshold: float) -> bool:
     return share(words, common_words("en")) >= threshold
 
 
+@functools.lru_cache(maxsize=1024)
 def detect(text: str, seed: int) -> tuple[str, float]:
-    """(language, probability) by langdetect, seeded; ``("und", 0.0)`` when it cannot tell."""
+    """(language, probability) by langdetect, seeded; ``("und", 0.0)`` when it cannot tell.
+
+    Cached: the pipeline's second pass usually hands the stage the same sample again (the stages after
+    it change only white space), and langdetect is the most expensive call in the pipeline.
+    """
     from langdetect import DetectorFactory, detect_langs
     from langdetect.lang_detect_exception import LangDetectException
 
@@ -95,7 +100,8 @@ class Language(Stage):
     def apply(self, doc: Document) -> StageResult:
         s = self.settings
         text = doc.text
-        sample = text[: s.sample_chars]
+        # white space collapsed, so a pass that only reformats the text meets the cached detection
+        sample = " ".join(text[: s.sample_chars].split())
         words = sample_words(sample, s.sample_chars)
         if not words:
             return StageResult(metadata={"language": UNDETERMINED})

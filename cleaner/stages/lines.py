@@ -16,6 +16,8 @@ with it. Optional keys widen a match to its neighbours, each with a shape check 
 
 from __future__ import annotations
 
+import bisect
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,7 +25,7 @@ from typing import Any
 import regex
 
 from cleaner.document import Edit
-from cleaner.patterns import PatternTimeout, union
+from cleaner.patterns import Pattern, PatternTimeout, alternative, union
 from cleaner.stage import INT, REGEX, STR, Field, Rule, check_matches
 from cleaner.text import Line, ends_sentence, lines, word_count
 
@@ -89,13 +91,24 @@ def check_line_rule(rule: Rule, default_words: int = DEFAULT_MAX_WORDS) -> list[
 
 
 class LineRules:
-    """The ``line`` rules of one stage, with a prefilter that tries all their patterns in one call."""
+    """The ``line`` rules of one stage, matched with as few regex calls as possible.
+
+    Rules only try lines of at most their ``max_words`` words. For each distinct ``max_words`` there is
+    one union of the rules that accept lines that long (see :func:`cleaner.patterns.union`): a line is
+    tried against the union for its word count, which either rules it out in one call or names the first
+    rule that matches; that rule then runs alone to widen its match. Rule order stays the priority.
+    """
 
     def __init__(self, rules: Sequence[Rule]):
         self.rules = tuple(r for r in rules if r.kind == "line")
-        self.max_words = max((r.param("max_words", DEFAULT_MAX_WORDS) for r in self.rules), default=0)
         timeout = max((r.timeout for r in self.rules), default=1.0)
-        self.prefilter = union([r.pattern for r in self.rules], "line-rules-prefilter", timeout)
+        self.limits = sorted({_max_words(r) for r in self.rules})
+        self.buckets: list[tuple[tuple[Rule, ...], Pattern | None]] = []
+        for limit in self.limits:
+            members = tuple(r for r in self.rules if _max_words(r) >= limit)
+            self.buckets.append(
+                (members, union([r.pattern for r in members], "line-rules-prefilter", timeout))
+            )
 
     def match(self, nonblank: Sequence[Line]) -> list[LineMatch]:
         """Run the rules over the non-blank lines; the first rule that matches a line claims it."""
@@ -106,11 +119,13 @@ class LineRules:
         norms = [ln.norm for ln in nonblank]
         counts = _LazyCounts(norms)
         for k, norm in enumerate(norms):
-            if k in taken or not self._may_match(norm):
+            if k in taken:
                 continue
-            for rule in self.rules:
-                if counts[k] > rule.param("max_words", DEFAULT_MAX_WORDS):
-                    continue
+            b = bisect.bisect_left(self.limits, counts[k])
+            if b == len(self.limits):
+                continue  # longer than any rule accepts
+            members, prefilter = self.buckets[b]
+            for rule in members[_first_candidate(prefilter, norm) :]:
                 m = rule.pattern.fullmatch(norm)
                 if m is None:
                     continue
@@ -120,13 +135,20 @@ class LineRules:
                 break
         return out
 
-    def _may_match(self, norm: str) -> bool:
-        if self.prefilter is None:
-            return True
-        try:
-            return self.prefilter.fullmatch(norm) is not None
-        except PatternTimeout:  # let the rules run one by one, so the slow one is named in the report
-            return True
+
+def _max_words(rule: Rule) -> int:
+    return rule.param("max_words", DEFAULT_MAX_WORDS)
+
+
+def _first_candidate(prefilter: Pattern | None, norm: str) -> int:
+    """Index of the first rule of a bucket worth trying on ``norm``; past the end when none matches."""
+    if prefilter is None:
+        return 0
+    try:
+        m = prefilter.fullmatch(norm)
+    except PatternTimeout:  # let the rules run one by one, so the slow one is named in the report
+        return 0
+    return alternative(m) if m is not None else sys.maxsize
 
 
 class _LazyCounts:
