@@ -16,7 +16,7 @@ from pathlib import Path
 from cleaner.document import FAILED
 from cleaner.io import MISSING, STDIN, UNSUPPORTED, InputError, Item, decode, find_inputs, kind_of, read_bytes
 from cleaner.pipeline import Cleaner
-from cleaner.report import RunReport
+from cleaner.report import RunReport, failure_record
 from cleaner.rules import RuleError, load_rules
 from cleaner.stage import registry
 
@@ -48,6 +48,11 @@ def _parser() -> argparse.ArgumentParser:
         "--report", metavar="FILE.jsonl", help="write one JSON record per document, with every edit"
     )
     c.add_argument("--html", action="store_true", help="treat standard input and .txt inputs as HTML")
+    c.add_argument(
+        "--resume",
+        action="store_true",
+        help="keep the outputs an interrupted run over the same inputs and rules finished (needs -o)",
+    )
     g = c.add_mutually_exclusive_group()
     g.add_argument("-q", "--quiet", action="store_true", help="no summary")
     g.add_argument("-v", "--verbose", action="store_true", help="tracebacks for internal errors")
@@ -96,6 +101,8 @@ def _clean(cleaner: Cleaner, args) -> int:
         return _usage(
             "give an output directory with -o (standard output takes exactly one text or HTML file)"
         )
+    if args.resume and out_dir is None:
+        return _usage("--resume needs an output directory (-o)")
     if out_dir is not None:
         items = _outside(items, out_dir)
     usage = [p for p in problems if p.endswith((MISSING, UNSUPPORTED))]
@@ -109,21 +116,41 @@ def _clean(cleaner: Cleaner, args) -> int:
         # two passes: name statistics over the whole input first, so every document is repaired
         # by the same corpus consensus
         cleaner = cleaner.with_name_stats(collect_name_stats(cleaner, items, jobs=args.jobs, html=args.html))
+    journal = None
+    if out_dir is not None:
+        from cleaner.resume import Journal, run_key
+
+        journal = Journal(out_dir, run_key(cleaner, args.html), resume=args.resume)
+    done = {n: records for n, item in enumerate(items) if journal and (records := journal.finished(item))}
+    todo = [item for n, item in enumerate(items) if n not in done]
+    digests = [_digest(item) if journal else None for item in todo]
     report = RunReport()
     sink = _open_report(args.report)
     report.sink = sink
     completed = False
     progress = _Progress(len(items), enabled=sys.stderr.isatty() and not args.quiet)
     try:
-        for n, outcomes in enumerate(
-            run_items(cleaner, items, out_dir, jobs=args.jobs, html=args.html, verbose=args.verbose), 1
-        ):
-            for o in outcomes:
-                if o.result is None:
-                    report.fail(o.path, o.failure, o.id)
-                else:
-                    report.add(o.result, o.path)
-            progress.update(n, items[n - 1].path)
+        fresh = zip(
+            todo,
+            digests,
+            run_items(cleaner, todo, out_dir, jobs=args.jobs, html=args.html, verbose=args.verbose),
+            strict=True,
+        )
+        for n, item in enumerate(items):
+            if n in done:  # finished by an interrupted run: its records, as that run made them
+                for record in done[n]:
+                    report.replay(record)
+            else:
+                _, digest, outcomes = next(fresh)
+                records = [
+                    o.result.record(o.path) if o.result else failure_record(o.path, o.failure, o.id)
+                    for o in outcomes
+                ]
+                for record in records:
+                    report.replay(record)
+                if journal:
+                    journal.add(item, digest, records)
+            progress.update(n + 1, item.path)
         for p in problems:  # symlinks not followed, colliding outputs: the user asked for these files
             path, _, reason = p.rpartition(": ")
             report.fail(path, reason)
@@ -131,11 +158,25 @@ def _clean(cleaner: Cleaner, args) -> int:
     finally:
         progress.close()
         _close_report(sink, args.report, completed)
+        if journal:
+            journal.close(completed)
     for line in report.failures:
         print(f"cleaner: failed: {line}", file=sys.stderr)
     if not args.quiet:
         print(report.summary(), file=sys.stderr)
     return FAILURES if report.failed else OK
+
+
+def _digest(item: Item) -> str | None:
+    """The input digest the journal keys an item on (None for standard input or an unreadable file)."""
+    from cleaner.resume import input_digest
+
+    if item.path == STDIN:
+        return None
+    try:
+        return input_digest(item.path)
+    except OSError:
+        return None
 
 
 def _outside(items: list[Item], out_dir: Path) -> list[Item]:

@@ -20,30 +20,23 @@ class RunReport:
     sink: IO[str] | None = None  # where report records go, one JSON object per line
 
     def add(self, result: CleanResult, path: str | None) -> None:
-        self.statuses[result.status] += 1
-        for e in result.edits:
-            if e.stage != "canonical":  # format edits are in every document; they drown the signal
-                self.rules[f"{e.stage}/{e.rule}"] += 1
-        if result.status == FAILED:
-            self.failures.append(f"{path or result.id}: {result.error}")
-        self.write(result.record(path))
+        self.replay(result.record(path))
 
     def fail(self, path: str, reason: str, id: str | None = None) -> None:
         """A failure that happened before cleaning (unreadable file, bad JSONL line)."""
-        self.statuses[FAILED] += 1
-        self.failures.append(f"{path}: {reason}")
-        self.write(
-            {
-                "id": id,
-                "path": path,
-                "status": FAILED,
-                "error": reason,
-                "language": None,
-                "metadata": {},
-                "warnings": [],
-                "edits": [],
-            }
-        )
+        self.replay(failure_record(path, reason, id))
+
+    def replay(self, record: dict[str, Any]) -> None:
+        """Count a document's report record and write it: the one path for fresh results and for the
+        records a resumed run takes from the journal, so both report the same."""
+        status = record["status"]
+        self.statuses[status] += 1
+        for e in record["edits"]:
+            if e["stage"] != "canonical":  # format edits are in every document; they drown the signal
+                self.rules[f"{e['stage']}/{e['rule']}"] += 1
+        if status == FAILED:
+            self.failures.append(f"{record['path'] or record['id']}: {record['error']}")
+        self.write(record)
 
     def write(self, record: dict[str, Any]) -> None:
         if self.sink is not None:
@@ -58,3 +51,17 @@ class RunReport:
         counts = ", ".join(f"{self.statuses[s]} {s}" for s in (CLEANED, UNCHANGED, DROPPED, FAILED))
         rules = ", ".join(f"{r} {n}" for r, n in self.rules.most_common(top))
         return f"cleaner: {counts}" + (f"; top rules: {rules}" if rules else "")
+
+
+def failure_record(path: str, reason: str, id: str | None = None) -> dict[str, Any]:
+    """The report record of a document that failed before cleaning."""
+    return {
+        "id": id,
+        "path": path,
+        "status": FAILED,
+        "error": reason,
+        "language": None,
+        "metadata": {},
+        "warnings": [],
+        "edits": [],
+    }

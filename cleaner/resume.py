@@ -1,0 +1,148 @@
+"""``--resume``: keep the outputs an interrupted run already finished, and only those that are still right.
+
+Every ``clean -o OUT`` run keeps a journal, ``OUT/.cleaner-journal`` (JSON lines, no known input suffix,
+so a later run over ``OUT`` never takes it for an input), and removes it when the run completes: only an
+interrupted run leaves one behind. Its first line is the run key; then, after an
+item's output has been renamed into place, one line per item with the item's output path, a digest of
+its input bytes and the item's report records. A line is written and fsynced only after the output it
+vouches for is complete, so after ``kill -9`` every journal line names a whole output (a torn last line
+is ignored), and an output without a line is simply made again.
+
+``clean --resume`` skips an item when the journal has a line for it, under the same run key, with the
+same input digest, and its output is still there; the item's records are replayed into the summary and
+the ``--report``, so the resumed run reports exactly what an uninterrupted one would. The run key is a
+digest of everything that decides the output bytes: the package's code, the stages with their settings
+and rules, the name statistics of the first pass (which depend on every input) and ``--html``. Changed
+rules, code or inputs therefore never reuse a stale output: the journal's key no longer matches and
+everything is cleaned again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO, Any
+
+from cleaner.io import STDIN, Item
+from cleaner.pipeline import Cleaner
+
+JOURNAL = ".cleaner-journal"
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def run_key(cleaner: Cleaner, html: bool) -> str:
+    """A digest of what decides the output bytes of a run (see the module docstring)."""
+    h = hashlib.blake2b(digest_size=16)
+    for path in sorted(_PACKAGE.rglob("*.py")):
+        h.update(path.relative_to(_PACKAGE).as_posix().encode())
+        h.update(path.read_bytes())
+    config = {
+        "html": html,
+        "max_passes": cleaner.ruleset.max_passes,
+        "pattern_timeout": cleaner.ruleset.pattern_timeout,
+        "stages": [
+            {
+                "name": s.name,
+                "settings": repr(s.settings),
+                "rules": [_rule(r) for r in s.rules],
+                "stats": _stats(getattr(s, "stats", None)),
+            }
+            for s in cleaner.stages
+        ],
+    }
+    h.update(json.dumps(config, sort_keys=True, ensure_ascii=False).encode())
+    return h.hexdigest()
+
+
+def _rule(rule) -> list[Any]:
+    params = sorted((k, repr(v)) for k, v in (rule.params or {}).items())
+    return [rule.id, rule.kind, rule.reason, rule.pattern.source if rule.pattern else None, params]
+
+
+def _stats(stats) -> str | None:
+    if stats is None:
+        return None
+    h = hashlib.blake2b(digest_size=16)
+    for name in ("docs", "count", "lower", "before"):
+        h.update(repr(sorted(getattr(stats, name).items())).encode())
+    h.update(str(stats.n_docs).encode())
+    return h.hexdigest()
+
+
+def input_digest(path: str) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+class Journal:
+    """The journal of one output directory: what a resumed run may skip, and where this run appends."""
+
+    def __init__(self, out_dir: Path, key: str, resume: bool):
+        self.out_dir = out_dir
+        self.path = out_dir / JOURNAL
+        self.key = key
+        lines = self._lines() if resume else []
+        if not lines or lines[0].get("run") != key:
+            lines = []  # a fresh run, or the rules, code or inputs changed: start over
+        self.done: dict[str, dict[str, Any]] = {
+            e["item"]: e for e in lines[1:] if isinstance(e, dict) and "item" in e and "records" in e
+        }
+        out_dir.mkdir(parents=True, exist_ok=True)
+        # Rewritten from the lines that parsed, so a line torn by the interruption is not followed by
+        # this run's lines (a reader stops at the first bad line).
+        self._fh: IO[str] = open(self.path, "w", encoding="utf-8")  # noqa: SIM115 (open for the run; close())
+        for entry in lines or [{"run": key}]:
+            self._append(entry)
+
+    def finished(self, item: Item) -> list[dict[str, Any]] | None:
+        """The report records of ``item`` when its finished output can be kept, else None."""
+        entry = self.done.get(str(item.rel))
+        if entry is None or item.path == STDIN:
+            return None
+        if entry.get("output") and not (self.out_dir / item.rel).is_file():
+            return None
+        try:
+            if entry.get("input") != input_digest(item.path):
+                return None
+        except OSError:
+            return None
+        return entry["records"]
+
+    def add(self, item: Item, digest: str | None, records: Iterable[dict[str, Any]]) -> None:
+        """Note a finished item; call only after its output is in place."""
+        if item.path == STDIN or digest is None:
+            return
+        records = list(records)
+        written = (self.out_dir / item.rel).is_file()
+        self._append({"item": str(item.rel), "input": digest, "output": written, "records": records})
+
+    def close(self, completed: bool) -> None:
+        """Close the journal; a completed run removes it (only an interrupted run has anything to resume),
+        so a finished output directory holds the outputs and nothing else."""
+        self._fh.close()
+        if completed:
+            self.path.unlink(missing_ok=True)
+
+    def _append(self, entry: dict[str, Any]) -> None:
+        self._fh.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
+
+    def _lines(self) -> list[dict[str, Any]]:
+        try:
+            raw = self.path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            return []
+        out = []
+        for line in raw:
+            try:
+                out.append(json.loads(line))
+            except json.JSONDecodeError:
+                break  # a line torn by the interruption, and nothing after it can be trusted
+        return out
