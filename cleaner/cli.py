@@ -49,6 +49,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--html", action="store_true", help="treat standard input and .txt inputs as HTML")
     c.add_argument(
+        "--engine",
+        choices=("local", "ray"),
+        default="local",
+        help="local processes (default) or Ray tasks, one per input file (pip install 'cleaner[ray]')",
+    )
+    c.add_argument(
+        "--ray-address",
+        metavar="ADDRESS",
+        help="Ray cluster to join (default: RAY_ADDRESS, else a local instance with --jobs CPUs)",
+    )
+    c.add_argument(
         "--resume",
         action="store_true",
         help="keep the outputs an interrupted run over the same inputs and rules finished (needs -o)",
@@ -103,6 +114,8 @@ def _clean(cleaner: Cleaner, args) -> int:
         )
     if args.resume and out_dir is None:
         return _usage("--resume needs an output directory (-o)")
+    if args.engine == "ray" and (out_dir is None or any(i.path == STDIN for i in items)):
+        return _usage("--engine ray reads input files and writes to an output directory: give files and -o")
     if out_dir is not None:
         items = _outside(items, out_dir)
     usage = [p for p in problems if p.endswith((MISSING, UNSUPPORTED))]
@@ -112,10 +125,20 @@ def _clean(cleaner: Cleaner, args) -> int:
         return USAGE
     from cleaner.runner import collect_name_stats, run_items
 
+    if args.engine == "ray":
+        from cleaner.rayengine import RayUnavailable, connect
+
+        try:
+            connect(args.ray_address, args.jobs)
+        except RayUnavailable as exc:
+            return _usage(str(exc))
+
     if cleaner.uses_name_stats and (len(items) > 1 or any(i.kind == "jsonl" for i in items)):
         # two passes: name statistics over the whole input first, so every document is repaired
         # by the same corpus consensus
-        cleaner = cleaner.with_name_stats(collect_name_stats(cleaner, items, jobs=args.jobs, html=args.html))
+        cleaner = cleaner.with_name_stats(
+            collect_name_stats(cleaner, items, jobs=args.jobs, html=args.html, engine=args.engine)
+        )
     journal = None
     if out_dir is not None:
         from cleaner.resume import Journal, run_key
@@ -133,7 +156,15 @@ def _clean(cleaner: Cleaner, args) -> int:
         fresh = zip(
             todo,
             digests,
-            run_items(cleaner, todo, out_dir, jobs=args.jobs, html=args.html, verbose=args.verbose),
+            run_items(
+                cleaner,
+                todo,
+                out_dir,
+                jobs=args.jobs,
+                html=args.html,
+                verbose=args.verbose,
+                engine=args.engine,
+            ),
             strict=True,
         )
         for n, item in enumerate(items):

@@ -111,8 +111,15 @@ def run_items(
     jobs: int = 1,
     html: bool = False,
     verbose: bool = False,
+    engine: str = "local",
 ) -> Iterator[list[Outcome]]:
-    """Process items in order, serially or in ``jobs`` worker processes; yields outcomes in input order."""
+    """Process items in order, serially, in ``jobs`` worker processes or as Ray tasks (``engine="ray"``,
+    after :func:`cleaner.rayengine.connect`); yields outcomes in input order."""
+    if engine == "ray":
+        from cleaner import rayengine
+
+        yield from rayengine.run_items(cleaner, items, out_dir, html=html, verbose=verbose)
+        return
     if jobs <= 1 or len(items) <= 1:
         for item in items:
             yield process_item(cleaner, item, out_dir, html=html, verbose=verbose)
@@ -170,20 +177,25 @@ def item_texts(cleaner: Cleaner, item: Item, html: bool = False) -> Iterator[str
     yield text
 
 
-def _stats_of(cleaner: Cleaner, item: Item, html: bool) -> NameStats:
+def stats_of(cleaner: Cleaner, item: Item, html: bool) -> NameStats:
+    """The name statistics of one item (the unit of work of the first pass)."""
     return cleaner.collect_name_stats(item_texts(cleaner, item, html))
 
 
 def collect_name_stats(
-    cleaner: Cleaner, items: list[Item], *, jobs: int = 1, html: bool = False
+    cleaner: Cleaner, items: list[Item], *, jobs: int = 1, html: bool = False, engine: str = "local"
 ) -> NameStats:
     """First pass over the inputs: name statistics, per item in workers and merged (merge is addition,
-    so the result does not depend on ``jobs`` or on the order items finish in)."""
+    so the result does not depend on ``jobs``, the engine or the order items finish in)."""
+    if engine == "ray":
+        from cleaner import rayengine
+
+        return rayengine.collect_name_stats(cleaner, items, html=html)
     total = NameStats()
     if jobs <= 1 or len(items) <= 1:
         for item in items:
             if item.path != STDIN:
-                total = total.merge(_stats_of(cleaner, item, html))
+                total = total.merge(stats_of(cleaner, item, html))
         return total
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(cleaner,)) as pool:
         todo = [i for i in items if i.path != STDIN]
@@ -193,4 +205,4 @@ def collect_name_stats(
 
 
 def _work_stats(item: Item, html: bool) -> NameStats:
-    return _stats_of(_worker_cleaner, item, html)
+    return stats_of(_worker_cleaner, item, html)

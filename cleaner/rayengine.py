@@ -1,0 +1,115 @@
+"""``--engine ray``: the same items, cleaned as Ray tasks on a cluster (or a local Ray instance).
+
+One task per input item (a file, or a whole JSONL shard), each running :func:`cleaner.runner.process_item`,
+the unit of work of the serial loop and of ``--jobs``: so the bytes written are the serial run's. The
+cleaner (rules compiled, name statistics attached) is put in Ray's object store once and shared by every
+task. The name statistics of the first pass are collected by one task per item and merged in the driver;
+merging is addition, so neither the number of tasks nor the order they finish in changes them.
+
+Results come back in input order with a bounded number of tasks in flight, so the driver's memory does
+not grow with the corpus. Tasks read their input and write their output themselves: on a cluster,
+inputs and the output directory must be on a filesystem every node sees (NFS, a mounted bucket).
+
+``ray`` is an optional dependency (``pip install cleaner[ray]``); it is imported only here.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from cleaner.io import STDIN, Item
+from cleaner.namestats import NameStats
+from cleaner.pipeline import Cleaner
+from cleaner.runner import Outcome, process_item, stats_of
+
+# Tasks in flight per CPU of the cluster: enough to keep every worker busy, few enough to bound memory.
+_PER_CPU = 4
+
+
+class RayUnavailable(RuntimeError):
+    """Ray is not installed, or no cluster could be reached or started."""
+
+
+def _ray():
+    try:
+        import ray
+    except ImportError as exc:
+        raise RayUnavailable("--engine ray needs Ray: pip install 'cleaner[ray]'") from exc
+    return ray
+
+
+def connect(address: str | None, jobs: int) -> None:
+    """Join the cluster at ``address`` (or ``RAY_ADDRESS``); with neither, start a local instance with
+    ``jobs`` CPUs. A no-op when this process is already connected."""
+    ray = _ray()
+    if ray.is_initialized():
+        return
+    options: dict[str, Any] = {
+        "include_dashboard": False,
+        "log_to_driver": False,
+        "logging_level": logging.WARNING,
+    }
+    if address is None:
+        import os
+
+        address = os.environ.get("RAY_ADDRESS")
+    try:
+        if address:
+            ray.init(address=address, **options)
+        else:
+            ray.init(num_cpus=jobs, **options)
+    except Exception as exc:  # Ray raises ConnectionError, RuntimeError, ValueError ...
+        raise RayUnavailable(f"cannot start or reach a Ray cluster ({address or 'local'}): {exc}") from exc
+
+
+def _ordered(submit: Callable[[Item], Any], items: Iterable[Item], window: int) -> Iterator[Any]:
+    """Task results in input order, at most ``window`` tasks in flight."""
+    ray = _ray()
+    pending: deque = deque()
+    for item in items:
+        pending.append(submit(item))
+        if len(pending) >= window:
+            yield ray.get(pending.popleft())
+    while pending:
+        yield ray.get(pending.popleft())
+
+
+def _window() -> int:
+    ray = _ray()
+    return max(1, int(ray.cluster_resources().get("CPU", 1))) * _PER_CPU
+
+
+def run_items(
+    cleaner: Cleaner, items: list[Item], out_dir: Path | None, *, html: bool, verbose: bool
+) -> Iterator[list[Outcome]]:
+    """Outcomes per item, in input order, each item cleaned (and its output written) by a Ray task."""
+    ray = _ray()
+    shared = ray.put(cleaner)
+    task = ray.remote(_clean_task)
+    yield from _ordered(lambda item: task.remote(shared, item, out_dir, html, verbose), items, _window())
+
+
+def collect_name_stats(cleaner: Cleaner, items: list[Item], *, html: bool) -> NameStats:
+    """The first pass on the cluster: one statistics task per item, merged here."""
+    ray = _ray()
+    shared = ray.put(cleaner)
+    task = ray.remote(_stats_task)
+    total = NameStats()
+    todo = [i for i in items if i.path != STDIN]
+    for stats in _ordered(lambda item: task.remote(shared, item, html), todo, _window()):
+        total = total.merge(stats)
+    return total
+
+
+def _clean_task(
+    cleaner: Cleaner, item: Item, out_dir: Path | None, html: bool, verbose: bool
+) -> list[Outcome]:
+    return process_item(cleaner, item, out_dir, html=html, verbose=verbose)
+
+
+def _stats_task(cleaner: Cleaner, item: Item, html: bool) -> NameStats:
+    return stats_of(cleaner, item, html)
