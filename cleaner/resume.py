@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
@@ -30,6 +31,8 @@ from cleaner.io import STDIN, Item
 from cleaner.pipeline import Cleaner
 
 JOURNAL = ".cleaner-journal"
+# The names AtomicWriter gives its temporary files: "." + output name + "." + mkstemp's 8 characters + ".tmp"
+_TEMP = re.compile(r"\..+\.[A-Za-z0-9_]{8}\.tmp")
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -87,6 +90,7 @@ class Journal:
         self.out_dir = out_dir
         self.path = out_dir / JOURNAL
         self.key = key
+        self.resumed = resume
         lines = self._lines() if resume else []
         if not lines or lines[0].get("run") != key:
             lines = []  # a fresh run, or the rules, code or inputs changed: start over
@@ -112,7 +116,14 @@ class Journal:
                 return None
         except OSError:
             return None
-        return entry["records"]
+        # the records name the input as the interrupted run was given it; this run may spell it otherwise
+        old = entry.get("path", item.path)
+        return [
+            {**r, "path": item.path + r["path"][len(old) :]}
+            if isinstance(r.get("path"), str) and r["path"].startswith(old)
+            else r
+            for r in entry["records"]
+        ]
 
     def add(self, item: Item, digest: str | None, records: Iterable[dict[str, Any]]) -> None:
         """Note a finished item; call only after its output is in place."""
@@ -120,14 +131,21 @@ class Journal:
             return
         records = list(records)
         written = (self.out_dir / item.rel).is_file()
-        self._append({"item": str(item.rel), "input": digest, "output": written, "records": records})
+        self._append(
+            {"item": str(item.rel), "path": item.path, "input": digest, "output": written, "records": records}
+        )
 
     def close(self, completed: bool) -> None:
         """Close the journal; a completed run removes it (only an interrupted run has anything to resume),
-        so a finished output directory holds the outputs and nothing else."""
+        and a completed resume also removes the temporary files of writes the interruption cut short, so
+        a finished output directory holds the outputs and nothing else."""
         self._fh.close()
         if completed:
             self.path.unlink(missing_ok=True)
+            if self.resumed:
+                for stray in self.out_dir.rglob(".*.tmp"):
+                    if _TEMP.fullmatch(stray.name) and stray.is_file():
+                        stray.unlink(missing_ok=True)
 
     def _append(self, entry: dict[str, Any]) -> None:
         self._fh.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
