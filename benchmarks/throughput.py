@@ -2,7 +2,7 @@
 
 Run from the repository root:
 
-    python -m benchmarks.throughput                       # the .txt files of ../shared/bench (text mode)
+    python -m benchmarks.throughput                       # the bench's pages as text (../shared/bench/*/html/*.txt)
     python -m benchmarks.throughput DIR --limit 200       # any folder of .txt files, the first 200
     python -m benchmarks.throughput --html                # the bench's .html pages (HTML mode)
     python -m benchmarks.throughput --rules my_rules      # another rule set
@@ -134,7 +134,8 @@ def main(argv: list[str] | None = None) -> int:
         ap.error("--limit must be at least 1")
     if args.repeat < 1:
         ap.error("--repeat must be at least 1")
-    folders = args.folders or [DEFAULT_BENCH]
+    # the bench's pages, not its split lists (splits/*.txt) or other files
+    folders = args.folders or [DEFAULT_BENCH / name / "html" for name in ("scrapinghub", "trafilatura_eval")]
     missing = [str(f) for f in folders if not f.is_dir()]
     if missing:
         print(f"{SKIP_MESSAGE}: no folder {', '.join(missing)}", file=sys.stderr)

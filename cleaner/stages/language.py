@@ -54,12 +54,16 @@ class LanguageSettings:
 @functools.cache
 def common_words(lang: str) -> frozenset[str]:
     """The language's 100 most common words (wordfreq), empty for languages wordfreq lacks."""
-    from wordfreq import top_n_list
+    import wordfreq
 
     try:
-        return frozenset(top_n_list(lang, 100))
+        return frozenset(wordfreq.top_n_list(lang, 100))
     except (LookupError, ValueError):
         return frozenset()
+    finally:
+        # top_n_list loads the language's whole frequency list (about 20 MB of Python objects) into an
+        # unbounded cache; with ten languages on the fast path that was 250 MB per process for 1,000 words.
+        wordfreq.get_frequency_list.cache_clear()
 
 
 def share(words: list[str], common: frozenset[str]) -> float:
