@@ -2,7 +2,7 @@
 
 Run from the repository root:
 
-    python -m benchmarks.throughput                       # the bench's pages as text (../shared/bench/*/html/*.txt)
+    python -m benchmarks.throughput                       # the bench's pages as text (*/html/*.txt)
     python -m benchmarks.throughput DIR --limit 200       # any folder of .txt files, the first 200
     python -m benchmarks.throughput --html                # the bench's .html pages (HTML mode)
     python -m benchmarks.throughput --rules my_rules      # another rule set
