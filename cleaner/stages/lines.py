@@ -109,6 +109,13 @@ class LineRules:
             self.buckets.append(
                 (members, union([r.pattern for r in members], "line-rules-prefilter", timeout))
             )
+        # line -> index of the first rule worth trying: the same lines come back in the second pass
+        # and, as menus and footers, in document after document. A pure function of the line.
+        self._seen: dict[str, int] = {}
+
+    def __getstate__(self):
+        # the memo is a cache: a worker process builds its own rather than receive this one's
+        return {**self.__dict__, "_seen": {}}
 
     def match(self, nonblank: Sequence[Line]) -> list[LineMatch]:
         """Run the rules over the non-blank lines; the first rule that matches a line claims it."""
@@ -125,7 +132,12 @@ class LineRules:
             if b == len(self.limits):
                 continue  # longer than any rule accepts
             members, prefilter = self.buckets[b]
-            for rule in members[_first_candidate(prefilter, norm) :]:
+            first = self._seen.get(norm)
+            if first is None:
+                if len(self._seen) >= _SEEN_MAX:
+                    self._seen.clear()
+                first = self._seen[norm] = _first_candidate(prefilter, norm)
+            for rule in members[first:]:
                 m = rule.pattern.fullmatch(norm)
                 if m is None:
                     continue
@@ -134,6 +146,9 @@ class LineRules:
                 out.append(hit)
                 break
         return out
+
+
+_SEEN_MAX = 1 << 17  # lines remembered per stage; cleared when full (about 30 MB at most)
 
 
 def _max_words(rule: Rule) -> int:
