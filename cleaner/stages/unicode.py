@@ -12,6 +12,7 @@ from closing quotes, and the ``canonical`` stage applies the configured style la
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass
 
@@ -39,8 +40,10 @@ class UnicodeSettings:
     max_delete_share: float = 0.5
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def needs_ftfy(line: str) -> bool:
-    """Cheap test: could ftfy change this line? False for the vast majority of real lines."""
+    """Cheap test: could ftfy change this line? False for the vast majority of real lines. Cached: the
+    second pass asks again about the same lines."""
     if line.isascii():
         return _SUSPECT.search(line) is not None
     return (
