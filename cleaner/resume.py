@@ -91,38 +91,42 @@ class Journal:
         self.path = out_dir / JOURNAL
         self.key = key
         self.resumed = resume
-        lines = self._lines() if resume else []
-        if not lines or lines[0].get("run") != key:
-            lines = []  # a fresh run, or the rules, code or inputs changed: start over
-        self.done: dict[str, dict[str, Any]] = {
-            e["item"]: e for e in lines[1:] if isinstance(e, dict) and "item" in e and "records" in e
-        }
+        # item -> (input digest, output written, input path as given, byte offset of its line). The
+        # records stay in the file until replayed, so memory does not grow with them.
+        self.done: dict[str, tuple[str, bool, str, int]] = {}
+        valid_end = self._index() if resume else 0
         out_dir.mkdir(parents=True, exist_ok=True)
-        # Rewritten from the lines that parsed, so a line torn by the interruption is not followed by
-        # this run's lines (a reader stops at the first bad line).
-        self._fh: IO[str] = open(self.path, "w", encoding="utf-8")  # noqa: SIM115 (open for the run; close())
-        for entry in lines or [{"run": key}]:
-            self._append(entry)
+        if valid_end:
+            # cut a line torn by the interruption, so this run's lines do not follow it (a reader stops
+            # at the first bad line)
+            os.truncate(self.path, valid_end)
+            self._fh: IO[str] = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 (closed by close())
+        else:  # a fresh run, or the rules, code or inputs changed: start over
+            self._fh = open(self.path, "w", encoding="utf-8")  # noqa: SIM115 (closed by close())
+            self._append({"run": key})
 
     def finished(self, item: Item) -> list[dict[str, Any]] | None:
         """The report records of ``item`` when its finished output can be kept, else None."""
         entry = self.done.get(str(item.rel))
         if entry is None or item.path == STDIN:
             return None
-        if entry.get("output") and not (self.out_dir / item.rel).is_file():
+        digest, written, old, offset = entry
+        if written and not (self.out_dir / item.rel).is_file():
             return None
         try:
-            if entry.get("input") != input_digest(item.path):
+            if digest != input_digest(item.path):
                 return None
         except OSError:
             return None
+        with open(self.path, "rb") as fh:
+            fh.seek(offset)
+            records = json.loads(fh.readline())["records"]
         # the records name the input as the interrupted run was given it; this run may spell it otherwise
-        old = entry.get("path", item.path)
         return [
             {**r, "path": item.path + r["path"][len(old) :]}
             if isinstance(r.get("path"), str) and r["path"].startswith(old)
             else r
-            for r in entry["records"]
+            for r in records
         ]
 
     def add(self, item: Item, digest: str | None, records: Iterable[dict[str, Any]]) -> None:
@@ -152,15 +156,27 @@ class Journal:
         self._fh.flush()
         os.fsync(self._fh.fileno())
 
-    def _lines(self) -> list[dict[str, Any]]:
+    def _index(self) -> int:
+        """Read the journal of an interrupted run into ``done``; the byte length of its valid part (0
+        when there is none, or it belongs to another run key)."""
         try:
-            raw = self.path.read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError):
-            return []
-        out = []
-        for line in raw:
+            fh = open(self.path, "rb")  # noqa: SIM115 (closed below)
+        except OSError:
+            return 0
+        with fh:
             try:
-                out.append(json.loads(line))
-            except json.JSONDecodeError:
-                break  # a line torn by the interruption, and nothing after it can be trusted
-        return out
+                if json.loads(fh.readline()).get("run") != self.key:
+                    return 0
+            except (json.JSONDecodeError, UnicodeDecodeError, AttributeError):
+                return 0
+            end = fh.tell()
+            while raw := fh.readline():
+                try:
+                    if not raw.endswith(b"\n"):
+                        raise ValueError("torn line")
+                    e = json.loads(raw)
+                    self.done[e["item"]] = (e["input"], bool(e["output"]), e["path"], end)
+                except (ValueError, KeyError, TypeError):
+                    break  # torn by the interruption; nothing after it can be trusted
+                end = fh.tell()
+        return end
