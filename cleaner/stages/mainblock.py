@@ -17,12 +17,12 @@ Two rule kinds, each a named mechanism with its parameters (``rules/mainblock.to
   (an image gallery's captions, a share bar, an inline list of teasers) goes; shorter runs are the
   article's subheadings, one-line quotes and datelines and stay.
 
-Do no harm: nothing happens unless the block holds ``min_block_words`` words of prose in at least two
-prose lines, so a short note, a poem or a list is left alone. The stage runs only on plain-text inputs by
-default (``html = false``): on HTML, trafilatura has already used the DOM to find the article, and this
-stage's blunter signal measured worse there. Every kept line of a second pass scores the same as in the
-first, so the stage is idempotent.
-"""
+It runs only on text laid out like a page's (a block per line, not paragraphs between blank lines; see
+:func:`one_block_per_line`), which also keeps it off the cleaner's own outputs. Do no harm: nothing happens
+unless the block holds ``min_block_words`` words of prose in at least two prose lines, so a short note, a poem
+or a list is left alone. The stage runs only on plain-text inputs by default (``html = false``): on HTML,
+trafilatura has already used the DOM to find the article, and this stage's blunter signal measured worse
+there. Every kept line of a second pass scores the same as in the first, so the stage is idempotent."""
 
 from __future__ import annotations
 
@@ -90,12 +90,37 @@ class MainBlock(Stage):
     def apply(self, doc: Document) -> StageResult:
         if doc.html and not self.settings.html:
             return StageResult()
+        if not one_block_per_line(doc.text):
+            return StageResult()
         block = next((r for r in self.rules if r.kind == "block"), None)
         gap = next((r for r in self.rules if r.kind == "gap"), None)
         if block is None and gap is None:
             return StageResult()
         edits, headline = _find(self, block, gap, doc.text)
         return StageResult(edits=tuple(edits), metadata={"title": headline} if headline else {})
+
+
+def one_block_per_line(text: str) -> bool:
+    """Is this the layout of a page's text (every block on its own line, few blank lines between), rather
+    than of paragraphs already separated by blank lines?
+
+    The stage works on the first kind only. Canonical text never has two non-blank lines in a row, so
+    the stage never touches an output of the cleaner: cleaning it again changes nothing, whether it
+    came from a page's text or from HTML (where the stage does not run).
+    """
+    adjacent = separated = 0
+    previous_blank, seen = True, False
+    for ln in lines(text):
+        if ln.blank:
+            previous_blank = True
+            continue
+        if seen:
+            if previous_blank:
+                separated += 1
+            else:
+                adjacent += 1
+        seen, previous_blank = True, False
+    return adjacent > 0 and adjacent >= separated
 
 
 def _edits(stage, block: Rule | None, gap: Rule | None, text: str) -> list[Edit]:
