@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -128,8 +129,14 @@ class _Run:
         self.dropped: str | None = None
 
     def result(self) -> CleanResult:
+        limit = self.cleaner.ruleset.max_document_chars
+        if len(self.text) > limit:
+            return self._done(
+                FAILED, f"document too large: {len(self.text):,} characters (max_document_chars = {limit:,})"
+            )
         if not self.text.strip():
             return self._done(FAILED, "empty document: no text to clean")
+        self.deadline = time.monotonic() + self.cleaner.ruleset.time_budget
         text_stages = [s for s in self.cleaner.stages if s.text_stage]
         for stage in self.cleaner.stages:
             if not stage.text_stage and self._apply(stage) and self.dropped:
@@ -151,6 +158,11 @@ class _Run:
 
     def _apply(self, stage: Stage) -> bool:
         """Apply one stage under the guards; True when the text changed (or the document was dropped)."""
+        if time.monotonic() > self.deadline:
+            budget = self.cleaner.ruleset.time_budget
+            raise DocumentFailure(
+                f"time budget of {budget:g} s spent before stage {stage.name} (time_budget)"
+            )
         doc = Document(self.text, self.doc.id, self.doc.html, self.metadata)
         res = stage.apply(doc)
         if res.drop:

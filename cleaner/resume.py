@@ -46,6 +46,8 @@ def run_key(cleaner: Cleaner, html: bool) -> str:
         "html": html,
         "max_passes": cleaner.ruleset.max_passes,
         "pattern_timeout": cleaner.ruleset.pattern_timeout,
+        "max_document_chars": cleaner.ruleset.max_document_chars,
+        "time_budget": cleaner.ruleset.time_budget,
         "stages": [
             {
                 "name": s.name,

@@ -42,7 +42,15 @@ _COMMON = {
     "keep": Field(STRS, True, help="near misses the rule must leave alone"),
 }
 _FILE_KEYS = {"stage", "concept", "rule"}
-_PIPELINE_KEYS = {"stages", "max_passes", "pattern_timeout", "disable", "settings"}
+_PIPELINE_KEYS = {
+    "stages",
+    "max_passes",
+    "pattern_timeout",
+    "max_document_chars",
+    "time_budget",
+    "disable",
+    "settings",
+}
 
 
 def default_rules_dir() -> Path:
@@ -86,6 +94,8 @@ class RuleSet:
     rules: Mapping[str, tuple[Rule, ...]]
     max_passes: int = 4
     pattern_timeout: float = 1.0
+    max_document_chars: int = 20_000_000  # a longer document fails before any stage runs
+    time_budget: float = 120.0  # seconds one document may take; checked between stage applications
     sources: tuple[str, ...] = field(default=())
 
     def all_rules(self) -> list[Rule]:
@@ -170,6 +180,8 @@ class _Loader:
             rules={s: tuple(r for r in rs if r.id not in disabled) for s, rs in rules.items()},
             max_passes=int(pipeline.get("max_passes", 4)),
             pattern_timeout=timeout,
+            max_document_chars=int(pipeline.get("max_document_chars", RuleSet.max_document_chars)),
+            time_budget=float(pipeline.get("time_budget", RuleSet.time_budget)),
             sources=tuple(str(f) for f in self.files),
         )
 
@@ -208,6 +220,18 @@ class _Loader:
                 self.add(f, "'pattern_timeout' must be a number of seconds in (0, 60]")
             else:
                 pipeline["pattern_timeout"] = t
+        if "max_document_chars" in data:
+            n = data["max_document_chars"]
+            if not (_is_int(n) and n >= 1):
+                self.add(f, "'max_document_chars' must be a positive integer (characters)")
+            else:
+                pipeline["max_document_chars"] = n
+        if "time_budget" in data:
+            t = data["time_budget"]
+            if not isinstance(t, int | float) or isinstance(t, bool) or not t > 0:
+                self.add(f, "'time_budget' must be a positive number of seconds")
+            else:
+                pipeline["time_budget"] = t
         if "disable" in data:
             if not _is_list_of(data["disable"], str):
                 self.add(f, "'disable' must be a list of rule ids")
