@@ -61,6 +61,10 @@ def compile_checked(source: str) -> tuple[regex.Pattern | None, str | None]:
         return regex.compile(source), None
     except regex.error as exc:
         return None, str(exc)
+    except RecursionError:  # the regex parser recurses once per nested group
+        return None, "pattern nested too deeply to compile"
+    except (OverflowError, MemoryError) as exc:
+        return None, f"pattern too large to compile ({type(exc).__name__})"
 
 
 _LEADING_FLAGS = regex.compile(r"^\(\?([aiLmsux]+)\)")
@@ -96,5 +100,5 @@ def union(patterns: list[Pattern], name: str, timeout: float) -> Pattern | None:
         return None
     try:
         return Pattern("|".join(parts), name, timeout)
-    except regex.error:  # e.g. too many groups; the rules still run one by one
+    except (regex.error, RecursionError, OverflowError):  # e.g. too many groups: rules run one by one
         return None
