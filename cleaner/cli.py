@@ -211,9 +211,16 @@ def _digest(item: Item) -> str | None:
 
 
 def _outside(items: list[Item], out_dir: Path) -> list[Item]:
-    """Drop inputs that live inside the output directory (a rerun would clean its own outputs)."""
+    """Drop inputs that live inside the output directory (a rerun would clean its own outputs), except
+    one whose output would be itself: that one stays, so the run refuses it out loud."""
     out = out_dir.resolve()
-    return [i for i in items if i.path == STDIN or not Path(i.path).resolve().is_relative_to(out)]
+    return [
+        i
+        for i in items
+        if i.path == STDIN
+        or not (path := Path(i.path).resolve()).is_relative_to(out)
+        or (out / i.rel).resolve() == path
+    ]
 
 
 def _open_report(path: str | None):
