@@ -192,10 +192,15 @@ def _clean(cleaner: Cleaner, args) -> int:
         if journal:
             journal.close(completed)
     for line in report.failures:
-        print(f"cleaner: failed: {line}", file=sys.stderr)
+        # a file name may hold a line break; each failure stays one line for line-based readers
+        print(f"cleaner: failed: {_one_line(line)}", file=sys.stderr)
     if not args.quiet:
         print(report.summary(), file=sys.stderr)
     return FAILURES if report.failed else OK
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\n", "\\n").replace("\r", "\\r")
 
 
 def _digest(item: Item) -> str | None:
@@ -230,7 +235,9 @@ def _open_report(path: str | None):
         return sys.stdout
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    return open(target.with_name(f".{target.name}.tmp"), "w", encoding="utf-8")  # renamed when complete
+    # renamed when complete; "backslashreplace" writes the lone surrogates of a file name that is not
+    # UTF-8 as \udcXX, which is the JSON escape of the same character: the record stays valid JSON
+    return open(target.with_name(f".{target.name}.tmp"), "w", encoding="utf-8", errors="backslashreplace")
 
 
 def _close_report(sink, path: str | None, completed: bool) -> None:

@@ -141,7 +141,7 @@ def decode(data: bytes) -> tuple[str, str]:
                 return data.decode(wide), wide
             except UnicodeDecodeError as exc:
                 raise InputError(f"looks like {wide} without a byte-order mark but does not decode") from exc
-        if nuls > max(1, len(head) // 1000):
+        if nuls > max(1, len(head) // 1000) and not _utf8_with_stray_nuls(data, nuls, len(head)):
             raise InputError("binary file (NUL bytes), not text")
     try:
         return data.decode("utf-8"), "utf-8"
@@ -194,6 +194,18 @@ _PREFERRED = [
     "cp1253",
     "cp1254",
 ]
+
+
+def _utf8_with_stray_nuls(data: bytes, nuls: int, head: int) -> bool:
+    """Text with a few NULs in it (under 1%) that is otherwise valid UTF-8: a scraper's slip, not a
+    binary file (binary data almost never decodes as UTF-8). The unicode stage removes the NULs."""
+    if nuls * 100 >= head:
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _utf16_without_bom(head: bytes) -> str | None:

@@ -8,9 +8,25 @@ rule was too slow on which document.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 from collections.abc import Callable, Iterator
 
 import regex
+
+# The time limit is per megabyte of the document being cleaned (never below the configured one): a
+# linear pattern over a 10 MB document legitimately takes longer than over a 10 kB one.
+_SCALE: contextvars.ContextVar[float] = contextvars.ContextVar("pattern_timeout_scale", default=1.0)
+
+
+@contextlib.contextmanager
+def time_limit_for(text: str) -> Iterator[None]:
+    """Within this block, pattern time limits are scaled to ``text``'s size (one unit per megabyte)."""
+    token = _SCALE.set(max(1.0, len(text) / 1_000_000))
+    try:
+        yield
+    finally:
+        _SCALE.reset(token)
 
 
 class PatternTimeout(TimeoutError):
@@ -39,10 +55,11 @@ class Pattern:
         return f"Pattern({self.source!r}, rule={self.rule_id!r})"
 
     def _guard(self, fn: Callable, *args, **kw):
+        timeout = self.timeout * _SCALE.get()
         try:
-            return fn(*args, timeout=self.timeout, **kw)
+            return fn(*args, timeout=timeout, **kw)
         except TimeoutError as exc:
-            raise PatternTimeout(self.rule_id, self.timeout) from exc
+            raise PatternTimeout(self.rule_id, timeout) from exc
 
     def fullmatch(self, text: str, pos: int = 0, endpos: int | None = None) -> regex.Match | None:
         return self._guard(self._re.fullmatch, text, pos, endpos if endpos is not None else len(text))

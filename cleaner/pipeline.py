@@ -36,7 +36,7 @@ from cleaner.document import (
     apply_edits,
 )
 from cleaner.namestats import NameStats
-from cleaner.patterns import PatternTimeout
+from cleaner.patterns import PatternTimeout, time_limit_for
 from cleaner.rules import RuleSet, load_rules
 from cleaner.stage import Stage, registry
 from cleaner.text import has_letters, nonspace
@@ -88,7 +88,8 @@ class Cleaner:
             return CleanResult("", FAILED, id=id, error=bad)
         doc = Document(text=text, id=id, html=html, metadata=dict(metadata or {}))
         try:
-            return _Run(self, doc).result()
+            with time_limit_for(text):
+                return _Run(self, doc).result()
         except (PatternTimeout, DocumentFailure) as exc:
             return CleanResult("", FAILED, id=id, metadata=doc.metadata, error=str(exc))
 

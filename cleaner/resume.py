@@ -31,6 +31,10 @@ from cleaner.io import STDIN, Item
 from cleaner.pipeline import Cleaner
 
 JOURNAL = ".cleaner-journal"
+# File names that are not UTF-8 reach us as lone surrogates; written "backslashreplace" they become
+# \udcXX, the JSON escape of the same character, so every journal line stays valid JSON and reads back
+# as the same path. (The file is open for the run and closed by Journal.close.)
+_JSON_SAFE = "backslashreplace"
 # The names AtomicWriter gives its temporary files: "." + output name + "." + mkstemp's 8 characters + ".tmp"
 _TEMP = re.compile(r"\..+\.[A-Za-z0-9_]{8}\.tmp")
 _PACKAGE = Path(__file__).resolve().parent
@@ -102,9 +106,9 @@ class Journal:
             # cut a line torn by the interruption, so this run's lines do not follow it (a reader stops
             # at the first bad line)
             os.truncate(self.path, valid_end)
-            self._fh: IO[str] = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 (closed by close())
+            self._fh: IO[str] = open(self.path, "a", encoding="utf-8", errors=_JSON_SAFE)  # noqa: SIM115
         else:  # a fresh run, or the rules, code or inputs changed: start over
-            self._fh = open(self.path, "w", encoding="utf-8")  # noqa: SIM115 (closed by close())
+            self._fh = open(self.path, "w", encoding="utf-8", errors=_JSON_SAFE)  # noqa: SIM115
             self._append({"run": key})
 
     def finished(self, item: Item) -> list[dict[str, Any]] | None:

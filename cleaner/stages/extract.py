@@ -71,6 +71,12 @@ class Extract(Stage):
                 rule = "trafilatura-fallback"
                 reason += " (without favor_precision: with it, too little of the page was left)"
         if not body.strip():
+            depth = _nesting(doc.text)
+            if depth > _PARSER_DEPTH:
+                raise DocumentFailure(
+                    f"extract: the HTML nests {depth:,} elements deep; the HTML parser stops at "
+                    f"{_PARSER_DEPTH} levels, so no content was reached"
+                )
             raise DocumentFailure("extract: no main content found in the HTML")
         meta = {key: found[src] for src, key in _META.items() if found.get(src)}
         title = headline(found.get("title") or "", found.get("sitename") or "", found.get("hostname") or "")
@@ -79,6 +85,41 @@ class Extract(Stage):
             meta["headline"] = title  # the line put first, so a user can tell it from the body
         edit = self.edit(rule, 0, len(doc.text), doc.text, body, reason)
         return StageResult(edits=(edit,), metadata=meta)
+
+
+# libxml2's HTML parser (under lxml, under trafilatura) gives up past this depth and keeps nothing.
+_PARSER_DEPTH = 255
+_TAG = regex.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)>")
+_VOID = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    ]
+)
+
+
+def _nesting(html: str) -> int:
+    """The deepest element nesting of ``html``, counted from its tags: only to explain an empty parse."""
+    depth = deepest = 0
+    for m in _TAG.finditer(html):
+        closing, name, self_closing = m.group(1), m.group(2).lower(), m.group(3)
+        if name in _VOID or self_closing:
+            continue
+        depth = max(0, depth - 1) if closing else depth + 1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def _extract(trafilatura, html: str, s: ExtractSettings, precision: bool) -> dict:
