@@ -144,18 +144,16 @@ def _clean(cleaner: Cleaner, args) -> int:
         from cleaner.resume import Journal, run_key
 
         journal = Journal(out_dir, run_key(cleaner, args.html), resume=args.resume)
-    done = {n: records for n, item in enumerate(items) if journal and (records := journal.finished(item))}
+    # indexes only: the records of finished items stay in the journal until they are replayed
+    done = {n for n, item in enumerate(items) if journal and journal.finished(item)}
     todo = [item for n, item in enumerate(items) if n not in done]
-    digests = [_digest(item) if journal else None for item in todo]
     report = RunReport()
     sink = _open_report(args.report)
     report.sink = sink
     completed = False
     progress = _Progress(len(items), enabled=sys.stderr.isatty() and not args.quiet)
     try:
-        fresh = zip(
-            todo,
-            digests,
+        fresh = iter(
             run_items(
                 cleaner,
                 todo,
@@ -164,15 +162,14 @@ def _clean(cleaner: Cleaner, args) -> int:
                 html=args.html,
                 verbose=args.verbose,
                 engine=args.engine,
-            ),
-            strict=True,
+            )
         )
         for n, item in enumerate(items):
             if n in done:  # finished by an interrupted run: its records, as that run made them
-                for record in done[n]:
+                for record in journal.records(item):
                     report.replay(record)
             else:
-                _, digest, outcomes = next(fresh)
+                outcomes = next(fresh)
                 records = [
                     o.result.record(o.path) if o.result else failure_record(o.path, o.failure, o.id)
                     for o in outcomes
@@ -180,7 +177,7 @@ def _clean(cleaner: Cleaner, args) -> int:
                 for record in records:
                     report.replay(record)
                 if journal:
-                    journal.add(item, digest, records)
+                    journal.add(item, _digest(item), records)
             progress.update(n + 1, item.path)
         for p in problems:  # symlinks not followed, colliding outputs: the user asked for these files
             path, _, reason = p.rpartition(": ")

@@ -111,19 +111,23 @@ class Journal:
             self._fh = open(self.path, "w", encoding="utf-8", errors=_JSON_SAFE)  # noqa: SIM115
             self._append({"run": key})
 
-    def finished(self, item: Item) -> list[dict[str, Any]] | None:
-        """The report records of ``item`` when its finished output can be kept, else None."""
+    def finished(self, item: Item) -> bool:
+        """Can ``item``'s output from the interrupted run be kept? (Its line is there under this run key,
+        its input has the same digest, and its output, if it had one, is still in place.)"""
         entry = self.done.get(str(item.rel))
         if entry is None or item.path == STDIN:
-            return None
-        digest, written, old, offset = entry
+            return False
+        digest, written, _, _ = entry
         if written and not (self.out_dir / item.rel).is_file():
-            return None
+            return False
         try:
-            if digest != input_digest(item.path):
-                return None
+            return digest == input_digest(item.path)
         except OSError:
-            return None
+            return False
+
+    def records(self, item: Item) -> list[dict[str, Any]]:
+        """The report records the interrupted run made for a :meth:`finished` item, read back now."""
+        _, _, old, offset = self.done[str(item.rel)]
         with open(self.path, "rb") as fh:
             fh.seek(offset)
             records = json.loads(fh.readline())["records"]
