@@ -16,15 +16,14 @@ inputs and the output directory must be on a filesystem every node sees (NFS, a 
 from __future__ import annotations
 
 import logging
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from cleaner.io import STDIN, Item
 from cleaner.namestats import NameStats
 from cleaner.pipeline import Cleaner
-from cleaner.runner import Outcome, process_item, stats_of
+from cleaner.runner import Outcome, ordered, process_item, stats_of
 
 # Tasks in flight per CPU of the cluster: enough to keep every worker busy, few enough to bound memory.
 _PER_CPU = 4
@@ -66,18 +65,6 @@ def connect(address: str | None, jobs: int) -> None:
         raise RayUnavailable(f"cannot start or reach a Ray cluster ({address or 'local'}): {exc}") from exc
 
 
-def _ordered(submit: Callable[[Item], Any], items: Iterable[Item], window: int) -> Iterator[Any]:
-    """Task results in input order, at most ``window`` tasks in flight."""
-    ray = _ray()
-    pending: deque = deque()
-    for item in items:
-        pending.append(submit(item))
-        if len(pending) >= window:
-            yield ray.get(pending.popleft())
-    while pending:
-        yield ray.get(pending.popleft())
-
-
 def _window() -> int:
     ray = _ray()
     return max(1, int(ray.cluster_resources().get("CPU", 1))) * _PER_CPU
@@ -90,7 +77,9 @@ def run_items(
     ray = _ray()
     shared = ray.put(cleaner)
     task = ray.remote(_clean_task)
-    yield from _ordered(lambda item: task.remote(shared, item, out_dir, html, verbose), items, _window())
+    yield from ordered(
+        lambda item: task.remote(shared, item, out_dir, html, verbose), items, _window(), get=ray.get
+    )
 
 
 def collect_name_stats(cleaner: Cleaner, items: list[Item], *, html: bool) -> NameStats:
@@ -100,7 +89,7 @@ def collect_name_stats(cleaner: Cleaner, items: list[Item], *, html: bool) -> Na
     task = ray.remote(_stats_task)
     total = NameStats()
     todo = [i for i in items if i.path != STDIN]
-    for stats in _ordered(lambda item: task.remote(shared, item, html), todo, _window()):
+    for stats in ordered(lambda item: task.remote(shared, item, html), todo, _window(), get=ray.get):
         total = total.merge(stats)
     return total
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 import traceback
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -125,7 +126,7 @@ def run_items(
             yield process_item(cleaner, item, out_dir, html=html, verbose=verbose)
         return
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(cleaner,)) as pool:
-        yield from _ordered(
+        yield from ordered(
             lambda item: pool.submit(_work, item, out_dir, html, verbose), items, window=jobs * 4
         )
 
@@ -142,15 +143,23 @@ def _work(item: Item, out_dir: Path | None, html: bool, verbose: bool) -> list[O
     return process_item(_worker_cleaner, item, out_dir, html=html, verbose=verbose)
 
 
-def _ordered(submit: Callable[[Item], Future], items: Iterable[Item], window: int) -> Iterator[Any]:
-    """Results in input order with at most ``window`` items in flight, so memory stays bounded."""
-    pending: list[Future] = []
+def ordered(
+    submit: Callable[[Item], Any],
+    items: Iterable[Item],
+    window: int,
+    get: Callable[[Any], Any] = Future.result,
+) -> Iterator[Any]:
+    """Results in input order with at most ``window`` items in flight, so memory stays bounded.
+
+    ``submit`` starts the work for an item and returns a handle; ``get`` waits for a handle's result
+    (a Future's ``result`` for process pools, ``ray.get`` for Ray tasks)."""
+    pending: deque = deque()
     for item in items:
         pending.append(submit(item))
         if len(pending) >= window:
-            yield pending.pop(0).result()
-    for fut in pending:
-        yield fut.result()
+            yield get(pending.popleft())
+    while pending:
+        yield get(pending.popleft())
 
 
 def item_texts(cleaner: Cleaner, item: Item, html: bool = False) -> Iterator[str]:
@@ -199,7 +208,7 @@ def collect_name_stats(
         return total
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(cleaner,)) as pool:
         todo = [i for i in items if i.path != STDIN]
-        for stats in _ordered(lambda item: pool.submit(_work_stats, item, html), todo, window=jobs * 4):
+        for stats in ordered(lambda item: pool.submit(_work_stats, item, html), todo, window=jobs * 4):
             total = total.merge(stats)
     return total
 

@@ -201,6 +201,17 @@ class Run:
         return [r for r in self.records if r["path"] == p or r["path"].startswith(f"{p}:")]
 
 
+def _clean_cli(src: Path, out: Path, report: Path) -> subprocess.CompletedProcess:
+    """``python -m cleaner clean SRC -o OUT --report REPORT`` as a user runs it (no -v)."""
+    return subprocess.run(
+        [sys.executable, "-m", "cleaner", "clean", str(src), "-o", str(out), "--report", str(report)],
+        capture_output=True,
+        cwd=REPO,
+        timeout=120,
+        check=False,
+    )
+
+
 @pytest.fixture(scope="module")
 def run(tmp_path_factory) -> Run:
     base = tmp_path_factory.mktemp("bad_inputs")
@@ -213,13 +224,7 @@ def run(tmp_path_factory) -> Run:
         (src / case.rel).write_bytes(case.data)
     before = _tree(src)
     start = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, "-m", "cleaner", "clean", str(src), "-o", str(out), "--report", str(report)],
-        capture_output=True,
-        cwd=REPO,
-        timeout=120,
-        check=False,
-    )
+    proc = _clean_cli(src, out, report)
     seconds = time.perf_counter() - start
     records = _records(report) if report.is_file() else []
     return Run(src, out, proc, proc.stderr.decode("utf-8"), records, before, _tree(src), seconds)
@@ -354,13 +359,7 @@ def test_a_file_name_that_is_not_utf8_does_not_crash_the_run(tmp_path):
     with open(latin_name, "wb") as fh:
         fh.write(FRENCH.encode("utf-8"))
     (src / "zz later seed.txt").write_bytes(SEEDS[0].read_bytes())
-    proc = subprocess.run(
-        [sys.executable, "-m", "cleaner", "clean", str(src), "-o", str(out), "--report", str(report)],
-        capture_output=True,
-        cwd=REPO,
-        timeout=120,
-        check=False,
-    )
+    proc = _clean_cli(src, out, report)
     stderr = proc.stderr.decode("utf-8", "replace")
     assert "Traceback" not in stderr
     assert proc.returncode == OK, stderr

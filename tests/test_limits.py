@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,13 @@ from cleaner import Cleaner, RuleError, load_rules
 from cleaner.rules import default_rules_dir
 
 SEED = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))[0].read_text(encoding="utf-8")
+
+
+def _rules_copy(tmp_path: Path) -> Path:
+    """A copy of the bundled rule files to edit."""
+    rules = tmp_path / "rules"
+    shutil.copytree(default_rules_dir(), rules)
+    return rules
 
 
 def _set(pipeline: Path, line: str) -> None:
@@ -61,10 +69,7 @@ def test_the_default_limits_leave_ordinary_documents_alone():
     ],
 )
 def test_bad_limits_are_located_load_errors(tmp_path, line, message):
-    rules = tmp_path / "rules"
-    rules.mkdir()
-    for f in default_rules_dir().glob("*.toml"):
-        (rules / f.name).write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
+    rules = _rules_copy(tmp_path)
     _set(rules / "pipeline.toml", line)
     with pytest.raises(RuleError) as exc:
         load_rules(rules)
@@ -72,10 +77,7 @@ def test_bad_limits_are_located_load_errors(tmp_path, line, message):
 
 
 def test_limits_from_pipeline_toml_reach_the_cleaner(tmp_path):
-    rules = tmp_path / "rules"
-    rules.mkdir()
-    for f in default_rules_dir().glob("*.toml"):
-        (rules / f.name).write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
+    rules = _rules_copy(tmp_path)
     _set(rules / "pipeline.toml", "max_document_chars = 50")
     _set(rules / "pipeline.toml", "time_budget = 7.5")
     ruleset = load_rules(rules)
