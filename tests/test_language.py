@@ -64,3 +64,33 @@ def test_invalid_action_is_a_rule_error(tmp_path):
     (tmp_path / "pipeline.toml").write_text('[settings.language]\naction = "delete"\n')
     with pytest.raises(RuleError, match="action must be flag or remove"):
         load_rules(["default", tmp_path])
+
+
+def test_a_menu_at_the_top_does_not_decide_the_language(cleaner):
+    # prose lines are sampled first: an English menu above German prose is a German page
+    menu = "\n".join(["Home", "News", "Sport", "Weather", "Contact us", "Sign in", "Subscribe now"] * 30)
+    result = cleaner.clean(f"{menu}\n\n{DE}\n\n{DE.replace('Montag', 'Dienstag')}\n")
+    assert result.metadata["language"] == "de" and result.metadata["language_confidence"] == 1.0
+
+
+def test_a_script_only_one_language_writes_needs_no_detector(cleaner):
+    greek = "Οι ηγέτες της Ευρώπης θα συναντήσουν τον πρόεδρο τη Δευτέρα στον Λευκό Οίκο για τις εγγυήσεις."
+    result = cleaner.clean(f"{greek}\n")
+    assert result.metadata["language"] == "el" and result.metadata["language_confidence"] == 1.0
+
+
+def test_paragraphs_in_the_documents_own_unspaced_script_are_not_foreign(cleaner):
+    zh = "欧洲领导人周一将在白宫与总统会面，讨论对乌克兰的安全保障问题，以及停火谈判的下一步安排。"
+    result = cleaner.clean(f"{zh}\n\n{zh.replace('周一', '周二')}\n\n{zh.replace('白宫', '华盛顿')}\n")
+    assert result.metadata["language"] == "zh"
+    assert "foreign_paragraphs" not in result.metadata
+
+
+def test_a_foreign_paragraph_in_another_script_is_still_found(cleaner):
+    ru = (
+        "Европейские лидеры встретятся с президентом в понедельник в Белом доме, чтобы обсудить "
+        "гарантии безопасности для Украины и следующие шаги переговоров о прекращении огня."
+    )
+    result = cleaner.clean(f"{EN}\n\n{EN2}\n\n{ru}\n")
+    (flag,) = result.metadata["foreign_paragraphs"]
+    assert flag["language"] == "ru"
