@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cleaner.document import Document, StageResult
+from cleaner.prefilter import Prefilter
 from cleaner.stage import BOOL, INT, REGEX, Field, Rule, Stage, register
 from cleaner.stages.lines import check_line_rule
 from cleaner.text import Line, ends_sentence, lines, word_count
@@ -76,6 +77,15 @@ class Appended(Stage):
     def check_rule(cls, rule: Rule) -> list[str]:
         return check_line_rule(rule, default_words=_MAX_WORDS)
 
+    def __init__(self, settings=None, rules=()):
+        super().__init__(settings, rules)
+        # each kind's rules with the prefilter that finds the lines they could match in one scan
+        self.kinds = {
+            kind: (rs, Prefilter.for_rules(rs))
+            for kind in ("boundary", "teaser")
+            for rs in [tuple(r for r in self.rules if r.kind == kind)]
+        }
+
     def apply(self, doc: Document) -> StageResult:
         text = doc.text
         nonblank = [ln for ln in lines(text) if not ln.blank]
@@ -86,8 +96,8 @@ class Appended(Stage):
         earliest = self._earliest_cut(nonblank, prose)
         if earliest is None:
             return StageResult()
-        teasers = [r for r in self.rules if r.kind == "teaser"]
-        hits = [(k, r) for k in range(len(norms)) if (r := self._match(teasers, norms[k], counts[k]))]
+        teasers = self._matcher("teaser", norms, counts)
+        hits = [(k, r) for k in range(len(norms)) if (r := teasers(k))]
         # Prose inside a teaser block (the lines around its time stamp) belongs to another article; prose
         # anywhere else is the article's own, and nothing before its last line may be cut to the end.
         covered = {j for k, r in hits for j in range(k - r.param("lookback", 2), k + _TEASER_BELOW + 1)}
@@ -96,9 +106,9 @@ class Appended(Stage):
         cut = self._teaser_cut([h for h in hits if h[0] > last_free and h[0] >= earliest], counts, earliest)
         # a boundary heading at or before the first teaser block names the cut better than the teasers
         last = cut[0] if cut is not None else len(nonblank) - 1
-        boundaries = [r for r in self.rules if r.kind == "boundary"]
+        boundaries = self._matcher("boundary", norms, counts)
         for k in range(earliest, last + 1):
-            rule = self._match(boundaries, norms[k], counts[k])
+            rule = boundaries(k)
             if rule is None:
                 continue
             # only teasers, link lists and chrome follow, or what follows is never the article's (comments)
@@ -139,12 +149,20 @@ class Appended(Stage):
             start -= 1
         return start, rule
 
-    @staticmethod
-    def _match(rules: Sequence[Rule], norm: str, count: int) -> Rule | None:
-        for rule in rules:
-            if count <= rule.param("max_words", _MAX_WORDS) and rule.pattern.fullmatch(norm):
-                return rule
-        return None
+    def _matcher(self, kind: str, norms: Sequence[str], counts: Sequence[int]):
+        """``match(k)``: the first rule of ``kind`` that matches line ``k`` whole, or None. Only the rules
+        whose required words the prefilter found in the line, and those without any, are tried."""
+        rules, prefilter = self.kinds[kind]
+        found = prefilter.candidates(norms)
+
+        def match(k: int) -> Rule | None:
+            for i in sorted(found.get(k, set()).union(prefilter.always)):
+                rule = rules[i]
+                if counts[k] <= rule.param("max_words", _MAX_WORDS) and rule.pattern.fullmatch(norms[k]):
+                    return rule
+            return None
+
+        return match
 
     def _cut(self, text: str, doomed: Sequence[Line], rule: Rule) -> StageResult:
         # One edit for the whole section: "why did the end go?" has one answer.

@@ -16,8 +16,6 @@ with it. Optional keys widen a match to its neighbours, each with a shape check 
 
 from __future__ import annotations
 
-import bisect
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,7 +23,8 @@ from typing import Any
 import regex
 
 from cleaner.document import Edit
-from cleaner.patterns import Pattern, PatternTimeout, alternative, union
+from cleaner.patterns import Pattern, PatternTimeout, union
+from cleaner.prefilter import Prefilter
 from cleaner.stage import INT, REGEX, STR, Field, Rule, check_matches
 from cleaner.text import Line, ends_sentence, lines, word_count
 
@@ -93,24 +92,23 @@ def check_line_rule(rule: Rule, default_words: int = DEFAULT_MAX_WORDS) -> list[
 class LineRules:
     """The ``line`` rules of one stage, matched with as few regex calls as possible.
 
-    Rules only try lines of at most their ``max_words`` words. For each distinct ``max_words`` there is
-    one union of the rules that accept lines that long (see :func:`cleaner.patterns.union`): a line is
-    tried against the union for its word count, which either rules it out in one call or names the first
-    rule that matches; that rule then runs alone to widen its match. Rule order stays the priority.
+    A :class:`~cleaner.prefilter.Prefilter` finds, in one scan of the page, the lines where each rule's
+    required words occur; a line is tried only against those rules and the few rules without required
+    words, whose union (see :func:`cleaner.patterns.union`) rules most lines out in one call. Rules only
+    try lines of at most their ``max_words`` words, and rule order is the priority: the first rule that
+    matches a line claims it, then runs alone to widen its match.
     """
 
     def __init__(self, rules: Sequence[Rule]):
         self.rules = tuple(r for r in rules if r.kind == "line")
         timeout = max((r.timeout for r in self.rules), default=1.0)
-        self.limits = sorted({_max_words(r) for r in self.rules})
-        self.buckets: list[tuple[tuple[Rule, ...], Pattern | None]] = []
-        for limit in self.limits:
-            members = tuple(r for r in self.rules if _max_words(r) >= limit)
-            self.buckets.append(
-                (members, union([r.pattern for r in members], "line-rules-prefilter", timeout))
-            )
-        # line -> index of the first rule worth trying: the same lines come back in the second pass
-        # and, as menus and footers, in document after document. A pure function of the line.
+        self.limit = max((_max_words(r) for r in self.rules), default=0)
+        self.prefilter = Prefilter.for_rules(self.rules)
+        self.always = self.prefilter.always
+        patterns = [self.rules[i].pattern for i in self.always]
+        self.always_union = union(patterns, "line-rules-prefilter", timeout)
+        # line -> index of the rule that claims it (-1: none): the same lines come back in the second
+        # pass and, as menus and footers, in document after document. A pure function of the line.
         self._seen: dict[str, int] = {}
 
     def __getstate__(self):
@@ -125,27 +123,41 @@ class LineRules:
             return out
         norms = [ln.norm for ln in nonblank]
         counts = _LazyCounts(norms)
+        seen = self._seen
+        todo = [k for k, norm in enumerate(norms) if norm not in seen]
+        hits = self.prefilter.candidates([norms[k] for k in todo])
+        for j, k in enumerate(todo):
+            norm = norms[k]
+            if norm not in seen:  # a line that comes twice in the page is decided once
+                if len(seen) >= _SEEN_MAX:
+                    seen.clear()
+                seen[norm] = self._claim(norm, counts, k, hits.get(j, ()))
         for k, norm in enumerate(norms):
-            if k in taken:
+            index = seen.get(norm)
+            if index is None:  # the memo was cleared while this page was being read
+                index = self._claim(norm, counts, k, self.prefilter.candidates([norm]).get(0, ()))
+            if index < 0 or k in taken:
                 continue
-            b = bisect.bisect_left(self.limits, counts[k])
-            if b == len(self.limits):
-                continue  # longer than any rule accepts
-            members, prefilter = self.buckets[b]
-            first = self._seen.get(norm)
-            if first is None:
-                if len(self._seen) >= _SEEN_MAX:
-                    self._seen.clear()
-                first = self._seen[norm] = _first_candidate(prefilter, norm)
-            for rule in members[first:]:
-                m = rule.pattern.fullmatch(norm)
-                if m is None:
-                    continue
-                hit = _widen(rule, m, k, norms, counts, taken)
-                taken.update(hit.lines)
-                out.append(hit)
-                break
+            rule = self.rules[index]
+            hit = _widen(rule, rule.pattern.fullmatch(norm), k, norms, counts, taken)
+            taken.update(hit.lines)
+            out.append(hit)
         return out
+
+    def _claim(self, norm: str, counts, k: int, gated) -> int:
+        """Index of the first rule that matches line ``k`` (whole line, within its ``max_words``), or -1."""
+        # counting words is a regex pass of its own: only for lines long enough to exceed every limit
+        # (a word takes at least two characters with its space) or that some rule could match
+        if len(norm) > 2 * self.limit and counts[k] > self.limit:
+            return -1
+        candidates = set(gated)
+        if self.always and _possible(self.always_union, norm):
+            candidates.update(self.always)
+        for i in sorted(candidates):
+            rule = self.rules[i]
+            if counts[k] <= _max_words(rule) and rule.pattern.fullmatch(norm) is not None:
+                return i
+        return -1
 
 
 _SEEN_MAX = 1 << 17  # lines remembered per stage; cleared when full (about 30 MB at most)
@@ -155,15 +167,14 @@ def _max_words(rule: Rule) -> int:
     return rule.param("max_words", DEFAULT_MAX_WORDS)
 
 
-def _first_candidate(prefilter: Pattern | None, norm: str) -> int:
-    """Index of the first rule of a bucket worth trying on ``norm``; past the end when none matches."""
+def _possible(prefilter: Pattern | None, norm: str) -> bool:
+    """Whether any rule of a union could match ``norm``; True when there is no union to ask."""
     if prefilter is None:
-        return 0
+        return True
     try:
-        m = prefilter.fullmatch(norm)
+        return prefilter.fullmatch(norm) is not None
     except PatternTimeout:  # let the rules run one by one, so the slow one is named in the report
-        return 0
-    return alternative(m) if m is not None else sys.maxsize
+        return True
 
 
 class _LazyCounts:

@@ -1,0 +1,180 @@
+"""Literal prefilters: which rules could match where, found in one pass over the document.
+
+A rule pattern is a backtracking regex, and trying forty of them on every line of a page is most of
+what the line stages cost (about 50 µs a line for the boilerplate stage's union of rules, on the
+bench's pages). But almost every rule names its noise with words: "app store", "cookie", "read also".
+:func:`requirement` reads a pattern and derives a set of strings one of which every match must
+contain (the idea of RE2's prefilter and of Russ Cox's trigram index, with whole literals instead of
+trigrams). :class:`Prefilter` puts the strings of all rules in one Aho-Corasick automaton
+(pyahocorasick, C), scans the case-folded document once, and reports for each line the rules whose
+strings occur in it. Only those rules, and the rules without a requirement, are then tried with the
+real pattern, so the prefilter changes what is tried, never what matches.
+
+Requirements are derived conservatively: anything the parser does not understand, or that the
+``regex`` module reads differently from Python's own parser (fuzzy matching, POSIX classes, version-1
+set operations, inline flags other than the common ones), gives no requirement, and the rule is tried
+on every line as before. Strings are compared case-folded on both sides, which is exact for literal
+text and a superset for case-insensitive matching.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from re import _constants as C  # Python's own regex parser: a pattern's syntax tree
+from re import _parser
+
+import ahocorasick
+import regex
+
+#: Literal combinations tracked per position before a run is cut (keeps derivation linear).
+_MAX_STRINGS = 64
+# \p{...} classes are unknown to Python's parser; as a class of letters they require nothing either way
+_PROPERTY = regex.compile(r"\\[pP]\{[^}]*\}|\\[pP][A-Za-z]")
+# Syntax the regex module reads differently from Python's parser (or Python's parser reads as literal
+# text): fuzzy constraints {e<=1}, POSIX classes [[:alpha:]], nested sets, scoped flags other than aiLmsux
+_FOREIGN = regex.compile(r"\{[^}0-9,]|\[\[|\[:\^?[a-z]+:\]|\(\?(?![:=!<P#>aiLmsux-])|\\[pP](?!\{)[^A-Za-z]")
+
+Strings = frozenset[str]
+
+
+def requirement(source: str) -> Strings | None:
+    """Case-folded strings one of which occurs in every match of ``source``; None when unknown."""
+    if _FOREIGN.search(_PROPERTY.sub("", source)):
+        return None
+    try:
+        tree = _parser.parse(_PROPERTY.sub(r"\\w", source))
+    except Exception:  # any syntax Python's parser rejects: no prefilter, the rule runs everywhere
+        return None
+    _, req = _sequence(list(tree))
+    if req is None or not all(_selective(s) for s in req):
+        return None
+    return req
+
+
+def _selective(s: str) -> bool:
+    # a short ASCII string ("ad", "by") occurs on every line and would filter nothing; "©" is rare
+    return len(s) >= 3 or (bool(s) and not s.isascii())
+
+
+def _best(candidates: list[Strings]) -> Strings | None:
+    """The most selective of several requirements that all hold: longest shortest string, then fewest."""
+    found = [c for c in candidates if c and "" not in c]
+    return max(found, key=lambda c: (min(map(len, c)), -len(c))) if found else None
+
+
+def _sequence(items) -> tuple[Strings | None, Strings | None]:
+    """(exact, required) for a concatenation: ``exact`` is the set of all strings it can match when
+    that set is small and known, ``required`` the best requirement any part of it imposes."""
+    run: set[str] = {""}  # the exact strings of the literal run being built
+    candidates: list[Strings] = []
+    exact_all = True
+    for op, av in items:
+        exact, req = _node(op, av)
+        if exact is not None and len(run) * len(exact) <= _MAX_STRINGS:
+            run = {a + b for a in run for b in exact}
+            continue
+        exact_all = False
+        candidates.append(frozenset(run))
+        if req is not None:
+            candidates.append(req)
+        run = set(exact) if exact is not None else {""}
+    if exact_all:
+        return frozenset(run), (frozenset(run) if "" not in run else None)
+    candidates.append(frozenset(run))
+    return None, _best(candidates)
+
+
+def _node(op, av) -> tuple[Strings | set[str] | None, Strings | None]:
+    if op is C.LITERAL:
+        return {chr(av).casefold()}, None
+    if op is C.AT:  # ^ $ \b: match no characters
+        return {""}, None
+    if op is C.IN:
+        if len(av) > 8 or not all(o is C.LITERAL for o, _ in av):  # ranges, classes, negation
+            return None, None
+        return {chr(v).casefold() for _, v in av}, None
+    if op is C.SUBPATTERN:
+        return _sequence(av[3])
+    if op is C.ATOMIC_GROUP:
+        return _sequence(av)
+    if op is C.BRANCH:
+        results = [_sequence(alt) for alt in av[1]]
+        exact = None
+        if all(e is not None for e, _ in results):
+            exact = set().union(*(e for e, _ in results))
+            if len(exact) > _MAX_STRINGS:
+                exact = None
+        reqs = [r for _, r in results]
+        return exact, (frozenset().union(*reqs) if all(r is not None for r in reqs) else None)
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+        low, high, sub = av
+        if low == 0:
+            return None, None
+        exact, req = _sequence(sub)
+        if low == high == 1:
+            return exact, req
+        if req is None and exact is not None and "" not in exact:
+            req = frozenset(exact)  # "(?:abc)+": each repetition is one of these strings
+        return None, req
+    if op is C.ASSERT and av[0] == 1:  # a lookahead inside a line: its text is in the line too
+        return None, _sequence(av[1])[1]
+    return None, None  # any character, classes, lookbehind, negative assertions, backreferences
+
+
+class Prefilter:
+    """The requirements of a list of patterns, scanned for all at once.
+
+    ``candidates(lines)`` maps each line index to the indexes of the patterns whose required strings
+    occur in that line; patterns with no requirement are in ``always`` and must be tried everywhere.
+    """
+
+    def __init__(self, sources: Sequence[str]):
+        self.requirements = [requirement(s) for s in sources]
+        self.always = tuple(i for i, r in enumerate(self.requirements) if r is None)
+        owners: dict[str, list[int]] = {}
+        for i, req in enumerate(self.requirements):
+            for s in req or ():
+                owners.setdefault(s, []).append(i)
+        self.automaton = None
+        if owners:
+            self.automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY, ahocorasick.KEY_STRING)
+            for s in sorted(owners):  # sorted: the same automaton from the same rules
+                self.automaton.add_word(s, tuple(owners[s]))
+            self.automaton.make_automaton()
+
+    @classmethod
+    def for_rules(cls, rules: Sequence) -> Prefilter:
+        """The prefilter of line rules (``.pattern``, ``.examples``). A rule one of whose own examples
+        fails its requirement is tried everywhere instead: derivation got that rule wrong, and a
+        prefilter must never hide a match."""
+        sources = [r.pattern.source for r in rules]
+        first = cls(sources)
+        wrong = [
+            i
+            for i, rule in enumerate(rules)
+            if any(not first.possible(i, " ".join(e.split()).casefold()) for e in rule.examples)
+        ]
+        if not wrong:
+            return first
+        return cls(["" if i in wrong else src for i, src in enumerate(sources)])  # "": no requirement
+
+    def possible(self, index: int, folded: str) -> bool:
+        """Whether pattern ``index`` could match somewhere in ``folded`` (case-folded text)."""
+        req = self.requirements[index]
+        return req is None or any(s in folded for s in req)
+
+    def candidates(self, lines: Sequence[str]) -> dict[int, set[int]]:
+        """Line index -> indexes of the gated patterns whose strings occur in that line."""
+        out: dict[int, set[int]] = {}
+        if self.automaton is None or not lines:
+            return out
+        folded = [ln.casefold() for ln in lines]
+        ends = []  # index of the newline after each line in the joined text
+        pos = -1
+        for f in folded:
+            pos += len(f) + 1
+            ends.append(pos)
+        for end, owners in self.automaton.iter("\n".join(folded)):
+            out.setdefault(bisect.bisect_left(ends, end), set()).update(owners)
+        return out
