@@ -8,10 +8,21 @@ serial pass gives::
 
     stats = NameStats.collect(texts)                  # or: sum of per-worker stats via merge()
     cleaner = Cleaner().with_name_stats(stats)        # second pass cleans with them
+
+Memory is bounded: the counters hold at most ``limit`` entries. When a corpus has more, the statistics
+keep a sample of the spellings, chosen by a stable hash of their Metaphone key: a key is in when its
+hash is below ``theta``, and ``theta`` halves (and the entries above it go) whenever the counters
+outgrow ``limit``. Because a key that is in was in from its first occurrence, the counts kept are
+exact; because the counters only grow, the final ``theta`` is the largest halving under which the
+whole corpus fits, whatever the order of the documents or how they were split between workers; and
+because a spelling and its slips share a Metaphone key, they are kept or dropped together. A corpus too
+large for ``limit`` is repaired on the sampled keys only (``sampled`` says what share).
 """
 
 from __future__ import annotations
 
+import functools
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -32,6 +43,21 @@ def is_name_token(word: str) -> bool:
     return len(word) > 1 and word[0].isupper() and word[1].islower()
 
 
+#: Hash values are in [0, FULL); a key is sampled when its hash is below ``theta``.
+FULL = 1 << 32
+#: Entries of the three counters together: about 130 bytes each, so some 65 MB.
+DEFAULT_LIMIT = 500_000
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def key_hash(word: str) -> int:
+    """A stable hash (the same on every machine and run) of the word's Metaphone key; case-insensitive,
+    so "witkoff" and "Witkoff" and their slips ("Whitkov") share it."""
+    import jellyfish
+
+    return zlib.crc32(jellyfish.metaphone(word).encode("utf-8"))
+
+
 @dataclass
 class NameStats:
     """Counts of capitalised tokens over a corpus; add documents, merge, then hand to a Cleaner."""
@@ -41,34 +67,82 @@ class NameStats:
     lower: Counter = field(default_factory=Counter)  # lower-cased word -> occurrences in lower case
     before: Counter = field(default_factory=Counter)  # (previous word, token) -> occurrences
     n_docs: int = 0
+    limit: int = DEFAULT_LIMIT  # most entries the counters hold together
+    theta: int = FULL  # keys whose hash is below this are counted (FULL: all of them)
 
     @classmethod
-    def collect(cls, texts: Iterable[str], keep: Callable[[str], bool] | None = None) -> NameStats:
+    def collect(
+        cls, texts: Iterable[str], keep: Callable[[str], bool] | None = None, limit: int = DEFAULT_LIMIT
+    ) -> NameStats:
         """Statistics over ``texts`` (only those ``keep`` accepts, when given)."""
-        stats = cls()
+        stats = cls(limit=limit)
         for text in texts:
             if keep is None or keep(text):
                 stats.add(text)
         return stats
+
+    @property
+    def size(self) -> int:
+        return len(self.count) + len(self.lower) + len(self.before)
+
+    @property
+    def sampled(self) -> float:
+        """Share of Metaphone keys counted: 1.0 until the corpus outgrows ``limit``."""
+        return self.theta / FULL
 
     def add(self, text: str) -> None:
         """Count one document."""
         # Three regex passes that count in C, rather than a Python loop over every word.
         self.n_docs += 1
         names = _NAME.findall(text)
+        lower = _LOWER.findall(text)
+        pairs = _PAIR.findall(text)
+        if self.theta < FULL:
+            names = [w for w in names if key_hash(w) < self.theta]
+            lower = [w for w in lower if key_hash(w) < self.theta]
+            pairs = [p for p in pairs if key_hash(p[1]) < self.theta]
         self.count.update(names)
         self.docs.update(set(names))
-        self.lower.update(_LOWER.findall(text))
-        self.before.update(_PAIR.findall(text))
+        self.lower.update(lower)
+        self.before.update(pairs)
+        self._fit()
 
     def merge(self, other: NameStats) -> NameStats:
         """The statistics of both corpora together (addition: order and grouping do not matter)."""
-        return NameStats(
-            docs=self.docs + other.docs,
-            count=self.count + other.count,
-            lower=self.lower + other.lower,
-            before=self.before + other.before,
+        theta = min(self.theta, other.theta)
+        a, b = self._cut(theta), other._cut(theta)
+        merged = NameStats(
+            docs=a.docs + b.docs,
+            count=a.count + b.count,
+            lower=a.lower + b.lower,
+            before=a.before + b.before,
             n_docs=self.n_docs + other.n_docs,
+            limit=min(self.limit, other.limit),
+            theta=theta,
+        )
+        merged._fit()
+        return merged
+
+    def _fit(self) -> None:
+        """Halve ``theta`` until the counters hold at most ``limit`` entries."""
+        while self.size > self.limit and self.theta > 1:
+            cut = self._cut(self.theta // 2)
+            self.docs, self.count, self.lower, self.before, self.theta = (
+                cut.docs, cut.count, cut.lower, cut.before, cut.theta
+            )  # fmt: skip
+
+    def _cut(self, theta: int) -> NameStats:
+        """These statistics restricted to the keys whose hash is below ``theta``."""
+        if theta >= self.theta:
+            return self
+        return NameStats(
+            docs=Counter({w: n for w, n in self.docs.items() if key_hash(w) < theta}),
+            count=Counter({w: n for w, n in self.count.items() if key_hash(w) < theta}),
+            lower=Counter({w: n for w, n in self.lower.items() if key_hash(w) < theta}),
+            before=Counter({p: n for p, n in self.before.items() if key_hash(p[1]) < theta}),
+            n_docs=self.n_docs,
+            limit=self.limit,
+            theta=theta,
         )
 
     __add__ = merge

@@ -58,7 +58,9 @@ class Cleaner:
     def collect_name_stats(self, texts: Iterable[str]) -> NameStats:
         """First pass of the two-pass flow: name statistics over a corpus (merge them across workers)."""
         names = next((s for s in self.stages if s.name == "names"), None)
-        return NameStats.collect(texts, keep=names.counts if names is not None else None)
+        if names is None:
+            return NameStats.collect(texts)
+        return NameStats.collect(texts, keep=names.counts, limit=names.settings.stats_entries)
 
     def with_name_stats(self, stats: NameStats) -> Cleaner:
         """Second pass: a cleaner whose ``names`` stage repairs by the consensus of ``stats``."""

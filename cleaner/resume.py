@@ -77,7 +77,7 @@ def _stats(stats) -> str | None:
     h = hashlib.blake2b(digest_size=16)
     for name in ("docs", "count", "lower", "before"):
         h.update(repr(sorted(getattr(stats, name).items())).encode())
-    h.update(str(stats.n_docs).encode())
+    h.update(f"{stats.n_docs} {stats.theta}".encode())
     return h.hexdigest()
 
 

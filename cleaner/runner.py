@@ -200,7 +200,7 @@ def collect_name_stats(
         from cleaner import rayengine
 
         return rayengine.collect_name_stats(cleaner, items, html=html)
-    total = NameStats()
+    total = cleaner.collect_name_stats(())  # empty, with the configured memory bound
     if jobs <= 1 or len(items) <= 1:
         for item in items:
             if item.path != STDIN:

@@ -191,3 +191,44 @@ def test_seeds_misspellings_are_repaired_and_correct_names_kept(corpus_cleaner):
         if seed.name != "003_b4ec836e6ba91319.txt":
             result = corpus_cleaner.clean(seed.read_text(encoding="utf-8"))
             assert names_edits(result) == [], seed.name
+
+
+def _many_names(n: int) -> list[str]:
+    # documents with names enough to outgrow a small bound: invented surnames, a shared first name
+    import random
+
+    rng = random.Random(7)
+    syllables = ["ka", "lo", "mi", "ren", "tov", "sk", "ber", "ol", "an", "witz", "ha", "du"]
+    docs = []
+    for _ in range(n):
+        names = ["".join(rng.choice(syllables) for _ in range(3)).capitalize() for _ in range(12)]
+        docs.append(" ".join(f"Minister {name} said the talks went well." for name in names))
+    return docs
+
+
+def test_statistics_stay_within_their_bound():
+    stats = NameStats.collect(_many_names(200), limit=500)
+    assert stats.size <= 500 and stats.sampled < 1.0
+    assert stats.n_docs == 200  # every document counted, only the spellings are sampled
+
+
+def test_bounded_statistics_do_not_depend_on_order_or_split():
+    texts = _many_names(200)
+    one = NameStats.collect(texts, limit=500)
+    assert NameStats.collect(texts[::-1], limit=500) == one
+    parts = [NameStats.collect(texts[i::3], limit=500) for i in range(3)]
+    assert parts[2].merge(parts[0]).merge(parts[1]) == one == parts[0].merge(parts[1].merge(parts[2]))
+
+
+def test_bounded_statistics_count_exactly_what_they_keep():
+    texts = _many_names(200)
+    full, sampled = NameStats.collect(texts), NameStats.collect(texts, limit=500)
+    assert sampled.count and set(sampled.count) < set(full.count)
+    assert all(full.count[w] == n and full.docs[w] == sampled.docs[w] for w, n in sampled.count.items())
+    assert all(full.before[p] == n for p, n in sampled.before.items())
+
+
+def test_a_slip_is_sampled_with_the_name_it_slips_from():
+    from cleaner.namestats import key_hash
+
+    assert key_hash("Witkoff") == key_hash("Whitkov") == key_hash("witkoff")

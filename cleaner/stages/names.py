@@ -71,7 +71,12 @@ class NamesSettings:
     context_zipf: float = 5.0  # a context word this common in English (Mr, President, The) is no evidence
     min_length: int = 4
     normalize_variants: bool = False
+    stats_entries: int = 500_000  # the corpus statistics' memory bound (a sample of names beyond it)
     max_delete_share: float = 0.1
+
+    def __post_init__(self):
+        if self.stats_entries < 1:
+            raise ValueError(f"stats_entries must be at least 1, got {self.stats_entries}")
 
 
 @dataclass(frozen=True)
