@@ -16,7 +16,7 @@ from pathlib import Path
 from cleaner.document import FAILED
 from cleaner.io import MISSING, STDIN, UNSUPPORTED, InputError, Item, decode, find_inputs, kind_of, read_bytes
 from cleaner.pipeline import Cleaner
-from cleaner.report import RunReport, failure_record
+from cleaner.report import RunReport
 from cleaner.rules import RuleError, load_rules
 from cleaner.stage import registry
 
@@ -123,7 +123,7 @@ def _clean(cleaner: Cleaner, args) -> int:
         for p in usage:
             print(f"cleaner: error: {p}", file=sys.stderr)
         return USAGE
-    from cleaner.runner import collect_name_stats, run_items
+    from cleaner.runner import collect_name_stats, records, run_items
 
     if args.engine == "ray":
         from cleaner.rayengine import RayUnavailable, connect
@@ -169,15 +169,13 @@ def _clean(cleaner: Cleaner, args) -> int:
                 for record in journal.records(item):
                     report.replay(record)
             else:
-                outcomes = next(fresh)
-                records = [
-                    o.result.record(o.path) if o.result else failure_record(o.path, o.failure, o.id)
-                    for o in outcomes
-                ]
-                for record in records:
+                keep = journal is not None and item.path != STDIN
+                for record in records(next(fresh)):  # one at a time: a JSONL item may hold millions
                     report.replay(record)
-                if journal:
-                    journal.add(item, _digest(item), records)
+                    if keep:
+                        journal.record(record)
+                if keep:
+                    journal.add(item, _digest(item))
             progress.update(n + 1, item.path)
         for p in problems:  # symlinks not followed, colliding outputs: the user asked for these files
             path, _, reason = p.rpartition(": ")

@@ -23,7 +23,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -97,9 +97,11 @@ class Journal:
         self.path = out_dir / JOURNAL
         self.key = key
         self.resumed = resume
-        # item -> (input digest, output written, input path as given, byte offset of its line). The
-        # records stay in the file until replayed, so memory does not grow with them.
-        self.done: dict[str, tuple[str, bool, str, int]] = {}
+        # item -> (input digest, output written, input path as given, byte offset of its first record
+        # line, number of records). The records stay in the file until replayed, so memory does not grow
+        # with them, and each is a line of its own, so neither does it with a JSONL item's million records.
+        self.done: dict[str, tuple[str, bool, str, int, int]] = {}
+        self._written = 0  # record lines since the last item line
         valid_end = self._index() if resume else 0
         out_dir.mkdir(parents=True, exist_ok=True)
         if valid_end:
@@ -117,7 +119,7 @@ class Journal:
         entry = self.done.get(str(item.rel))
         if entry is None or item.path == STDIN:
             return False
-        digest, written, _, _ = entry
+        digest, written, _, _, _ = entry
         if written and not (self.out_dir / item.rel).is_file():
             return False
         try:
@@ -125,28 +127,34 @@ class Journal:
         except OSError:
             return False
 
-    def records(self, item: Item) -> list[dict[str, Any]]:
+    def records(self, item: Item) -> Iterator[dict[str, Any]]:
         """The report records the interrupted run made for a :meth:`finished` item, read back now."""
-        _, _, old, offset = self.done[str(item.rel)]
+        _, _, old, offset, count = self.done[str(item.rel)]
         with open(self.path, "rb") as fh:
             fh.seek(offset)
-            records = json.loads(fh.readline())["records"]
-        # the records name the input as the interrupted run was given it; this run may spell it otherwise
-        return [
-            {**r, "path": item.path + r["path"][len(old) :]}
-            if isinstance(r.get("path"), str) and r["path"].startswith(old)
-            else r
-            for r in records
-        ]
+            for _ in range(count):
+                r = json.loads(fh.readline())["record"]
+                # the records name the input as the interrupted run was given it; this run may spell it
+                # otherwise
+                if isinstance(r.get("path"), str) and r["path"].startswith(old):
+                    r = {**r, "path": item.path + r["path"][len(old) :]}
+                yield r
 
-    def add(self, item: Item, digest: str | None, records: Iterable[dict[str, Any]]) -> None:
-        """Note a finished item; call only after its output is in place."""
+    def record(self, record: dict[str, Any]) -> None:
+        """Note one report record of the item being finished; :meth:`add` commits them."""
+        self._fh.write(json.dumps({"record": record}, ensure_ascii=False, sort_keys=True) + "\n")
+        self._written += 1
+
+    def add(self, item: Item, digest: str | None) -> None:
+        """Note a finished item, whose records :meth:`record` wrote just before; call only after its
+        output is in place. The item's line comes after its records: it is what vouches for them, so an
+        interruption while the records are being written leaves the item unfinished."""
+        count, self._written = self._written, 0
         if item.path == STDIN or digest is None:
-            return
-        records = list(records)
+            return  # its record lines stay unreferenced
         written = (self.out_dir / item.rel).is_file()
         self._append(
-            {"item": str(item.rel), "path": item.path, "input": digest, "output": written, "records": records}
+            {"item": str(item.rel), "path": item.path, "input": digest, "output": written, "records": count}
         )
 
     def close(self, completed: bool) -> None:
@@ -182,12 +190,21 @@ class Journal:
             except (json.JSONDecodeError, UnicodeDecodeError, AttributeError):
                 return 0
             end = fh.tell()
+            pending: list[int] = []  # offsets of the record lines since the last item line
             while raw := fh.readline():
                 try:
                     if not raw.endswith(b"\n"):
                         raise ValueError("torn line")
                     e = json.loads(raw)
-                    self.done[e["item"]] = (e["input"], bool(e["output"]), e["path"], end)
+                    if "record" in e:
+                        pending.append(end)
+                    else:
+                        count = int(e["records"])
+                        if count > len(pending):
+                            raise ValueError("records missing")
+                        first = pending[-count] if count else end
+                        self.done[e["item"]] = (e["input"], bool(e["output"]), e["path"], first, count)
+                        pending = []
                 except (ValueError, KeyError, TypeError):
                     break  # torn by the interruption; nothing after it can be trusted
                 end = fh.tell()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -21,17 +22,36 @@ from cleaner.document import CleanResult, Document
 from cleaner.io import STDIN, AtomicWriter, InputError, Item, decode, iter_jsonl, read_bytes
 from cleaner.namestats import NameStats
 from cleaner.pipeline import Cleaner
+from cleaner.report import failure_record
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """The result for one document of an item, or a failure that happened before cleaning."""
+    """The result for one document of an item, or a failure that happened before cleaning; for a JSONL
+    item, ``spool`` names a file of its documents' report records instead (see :func:`records`)."""
 
     path: str
     result: CleanResult | None = None
     failure: str | None = None
     id: str | None = None
     encoding: str | None = None
+    spool: str | None = None
+
+
+def records(outcomes: Iterable[Outcome]) -> Iterator[dict[str, Any]]:
+    """The report records of an item's outcomes, one at a time; a spool is read and then removed."""
+    for o in outcomes:
+        if o.spool is not None:
+            try:
+                with open(o.spool, encoding="utf-8", errors="surrogatepass") as fh:
+                    for line in fh:
+                        yield json.loads(line)
+            finally:
+                Path(o.spool).unlink(missing_ok=True)
+        elif o.result is not None:
+            yield o.result.record(o.path)
+        else:
+            yield failure_record(o.path, o.failure or "", o.id)
 
 
 def process_item(
@@ -70,32 +90,45 @@ def _single(cleaner: Cleaner, item: Item, out_dir: Path | None, html: bool) -> O
 
 
 def _jsonl(cleaner: Cleaner, item: Item, out_dir: Path | None) -> list[Outcome]:
+    """Clean a JSONL file line by line. The documents' report records go to a spool file next to the
+    output, not into memory: a JSONL file of a million documents runs in the memory of one."""
     if out_dir is None:
         raise InputError("JSONL input needs an output directory (-o)")
-    outcomes: list[Outcome] = []
     target = out_dir / item.rel
     if target.resolve() == Path(item.path).resolve():
         return [Outcome(item.path, failure="refused: output would overwrite the input", id=item.id)]
-    with AtomicWriter(target) as out:
-        for n, record, error in iter_jsonl(item.path):
-            where = f"{item.path}:{n}"
-            if error:
-                outcomes.append(Outcome(where, failure=error))
-                continue
-            doc_id = str(record.get("id", f"{item.id}:{n}"))
-            if not isinstance(record.get("text"), str):
-                outcomes.append(Outcome(where, failure="record has no 'text' string", id=doc_id))
-                continue
-            result = cleaner.clean(record["text"], id=doc_id, html=record.get("html") is True)
-            outcomes.append(Outcome(where, result))
-            if result.ok:
-                record = {
-                    **record,
-                    "text": result.text,
-                    "cleaner": {"status": result.status, "metadata": dict(result.metadata)},
-                }
-                out.write((json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8"))
-    return outcomes
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # named like AtomicWriter's temporary files, so a completed --resume removes one a crash left
+    fd, spool = tempfile.mkstemp(prefix=f".{target.name}.records.", suffix=".tmp", dir=target.parent)
+    try:
+        # surrogatepass: a lone surrogate from a \ud800 escape in the input comes back as it went in
+        with open(fd, "w", encoding="utf-8", errors="surrogatepass") as rec, AtomicWriter(target) as out:
+            for n, record, error in iter_jsonl(item.path):
+                where = f"{item.path}:{n}"
+                if error:
+                    rec.write(_line(failure_record(where, error)))
+                    continue
+                doc_id = str(record.get("id", f"{item.id}:{n}"))
+                if not isinstance(record.get("text"), str):
+                    rec.write(_line(failure_record(where, "record has no 'text' string", doc_id)))
+                    continue
+                result = cleaner.clean(record["text"], id=doc_id, html=record.get("html") is True)
+                rec.write(_line(result.record(where)))
+                if result.ok:
+                    record = {
+                        **record,
+                        "text": result.text,
+                        "cleaner": {"status": result.status, "metadata": dict(result.metadata)},
+                    }
+                    out.write(_line(record).encode("utf-8"))  # as before spooling: strict UTF-8
+    except BaseException:
+        Path(spool).unlink(missing_ok=True)
+        raise
+    return [Outcome(item.path, spool=spool)]
+
+
+def _line(record: dict[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False) + "\n"
 
 
 def _with_meta(result: CleanResult, extra: dict[str, Any]) -> CleanResult:

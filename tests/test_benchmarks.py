@@ -62,3 +62,12 @@ def test_misspell_makes_machine_translation_slips():
     slips = {misspell("Zelensky", rng) for _ in range(50)}
     assert None not in slips and "Zelensky" not in slips
     assert "Zelenski" in slips  # -sky -> -ski
+
+
+def test_memory_benchmark_runs_the_cli_and_reports_peak_memory(capsys):
+    from benchmarks import memory
+
+    assert memory.main(["--sizes", "3"]) == 0
+    row = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("| 3 |"))
+    peak = row.split("|")[3].strip()
+    assert peak.endswith(" MB") and float(peak.split()[0]) > 0 and "exit" not in row

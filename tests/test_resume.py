@@ -87,11 +87,13 @@ def hidden(directory: Path) -> set[str]:
 
 
 def journal_items(out: Path) -> list[str]:
-    """The items the journal vouches for, in order (the first line must be the run key)."""
+    """The items the journal vouches for, in order (the first line must be the run key; each item's
+    line follows its record lines)."""
     lines = (out / JOURNAL).read_text(encoding="utf-8").splitlines()
     first = json.loads(lines[0])
     assert set(first) == {"run"} and re.fullmatch(r"[0-9a-f]{32}", first["run"]), first
-    return [json.loads(line)["item"] for line in lines[1:]]
+    entries = [json.loads(line) for line in lines[1:]]
+    return [e["item"] for e in entries if "record" not in e]
 
 
 def inodes(out: Path, names) -> dict[str, tuple[int, int]]:
@@ -666,3 +668,59 @@ def test_report_of_resume_with_other_spelling_of_input(tmp_path, capsys, monkeyp
     assert code == OK, err
     assert outputs(out) == ref.outputs  # the bytes are right
     assert report.read_bytes() == ref.report  # the replayed records name IN as this run spells it
+
+
+def _journal_with(out: Path, item_file: Path, records: int, commit: bool):
+    from cleaner.io import find_inputs
+    from cleaner.resume import Journal, input_digest
+
+    (item,), _ = find_inputs([str(item_file)])
+    journal = Journal(out, "k" * 32, resume=False)
+    for n in range(records):
+        journal.record({"id": str(n), "path": f"{item.path}:{n}", "status": "cleaned"})
+    if commit:
+        journal.add(item, input_digest(item.path))
+    journal.close(completed=False)
+    return item
+
+
+def test_a_jsonl_items_records_are_lines_of_their_own_read_back_in_order(tmp_path):
+    from cleaner.resume import Journal
+
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "a", "text": "x"}\n', encoding="utf-8")
+    out = tmp_path / "out"
+    item = _journal_with(out, src, records=3, commit=True)
+    (out / item.rel).write_text("", encoding="utf-8")  # its output is in place
+    again = Journal(out, "k" * 32, resume=True)
+    assert again.finished(item)
+    assert [r["id"] for r in again.records(item)] == ["0", "1", "2"]
+    again.close(completed=True)
+
+
+def test_records_without_their_items_line_vouch_for_nothing(tmp_path):
+    # killed while the records of a JSONL item were being written: the item's line never came
+    from cleaner.resume import Journal
+
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "a", "text": "x"}\n', encoding="utf-8")
+    out = tmp_path / "out"
+    item = _journal_with(out, src, records=2, commit=False)
+    (out / item.rel).write_text("", encoding="utf-8")
+    again = Journal(out, "k" * 32, resume=True)
+    assert not again.finished(item)
+    again.close(completed=True)
+
+
+def test_a_jsonl_run_leaves_no_spool_behind(tmp_path, capsys):
+    src = tmp_path / "in"
+    src.mkdir()
+    text = "Paragraph {} of a short article about the talks."
+    lines = [json.dumps({"id": str(n), "text": text.format(n)}) for n in range(5)]
+    (src / "docs.jsonl").write_text("\n".join(lines) + "\nnot json\n", encoding="utf-8")
+    out = tmp_path / "out"
+    report = tmp_path / "report.jsonl"
+    assert main(["clean", str(src), "-o", str(out), "--report", str(report), "-q"]) == 3  # the bad line
+    assert sorted(p.name for p in out.rglob("*")) == ["docs.jsonl"]
+    records = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()]
+    assert [r["status"] for r in records] == ["cleaned"] * 5 + ["failed"]
