@@ -55,7 +55,28 @@ def lines(text: str) -> tuple[Line, ...]:
     return tuple(out)
 
 
-@functools.lru_cache(maxsize=1 << 16)
+def line_cache(fn):
+    """Memoise a function of one line, within bounded memory whatever the corpus: lines of up to 400
+    characters (menus, captions, most paragraphs) in a cache of 65,536, longer ones up to 100,000
+    characters in a cache of 1,024 (enough for the paragraphs of the document being cleaned, which every
+    stage asks about in every pass), and longer ones not at all. At most some 125 MB, usually a few."""
+    short = functools.lru_cache(maxsize=1 << 16)(fn)
+    long = functools.lru_cache(maxsize=1 << 10)(fn)
+
+    @functools.wraps(fn)
+    def call(s: str):
+        n = len(s)
+        return short(s) if n <= 400 else long(s) if n <= 100_000 else fn(s)
+
+    def cache_clear() -> None:
+        short.cache_clear()
+        long.cache_clear()
+
+    call.cache_clear = cache_clear
+    return call
+
+
+@line_cache
 def word_count(s: str) -> int:
     """Words in ``s`` (two CJK characters count as one). Cached: every line stage counts the same
     lines, pass after pass."""

@@ -124,18 +124,20 @@ class LineRules:
         norms = [ln.norm for ln in nonblank]
         counts = _LazyCounts(norms)
         seen = self._seen
-        todo = [k for k, norm in enumerate(norms) if norm not in seen]
+        decided = {norm: seen[norm] for norm in norms if norm in seen}
+        todo = [k for k, norm in enumerate(norms) if norm not in decided]
         hits = self.prefilter.candidates([norms[k] for k in todo])
         for j, k in enumerate(todo):
             norm = norms[k]
-            if norm not in seen:  # a line that comes twice in the page is decided once
+            if norm in decided:  # a line that comes twice in the page is decided once
+                continue
+            decided[norm] = self._claim(norm, counts, k, hits.get(j, ()))
+            if len(norm) <= _SEEN_CHARS:  # prose is unique and long: only short lines are remembered
                 if len(seen) >= _SEEN_MAX:
                     seen.clear()
-                seen[norm] = self._claim(norm, counts, k, hits.get(j, ()))
+                seen[norm] = decided[norm]
         for k, norm in enumerate(norms):
-            index = seen.get(norm)
-            if index is None:  # the memo was cleared while this page was being read
-                index = self._claim(norm, counts, k, self.prefilter.candidates([norm]).get(0, ()))
+            index = decided[norm]
             if index < 0 or k in taken:
                 continue
             rule = self.rules[index]
@@ -160,7 +162,8 @@ class LineRules:
         return -1
 
 
-_SEEN_MAX = 1 << 17  # lines remembered per stage; cleared when full (about 30 MB at most)
+_SEEN_MAX = 1 << 17  # lines remembered per stage; cleared when full
+_SEEN_CHARS = 200  # only lines this short are remembered across pages: at most some 35 MB per stage
 
 
 def _max_words(rule: Rule) -> int:

@@ -12,7 +12,6 @@ from closing quotes, and the ``canonical`` stage applies the configured style la
 
 from __future__ import annotations
 
-import functools
 import unicodedata
 from dataclasses import dataclass
 
@@ -23,7 +22,7 @@ from ftfy import badness
 from cleaner.document import Document, StageResult
 from cleaner.stage import Stage, non_overlapping, register
 from cleaner.stages.replace import REPLACE_KIND, check_replace_rule, replace_edits
-from cleaner.text import lines
+from cleaner.text import line_cache, lines
 
 # Anything ftfy may change apart from mojibake (which badness.is_bad finds) and normalization.
 _SUSPECT = regex.compile(r"[&\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufb00-\ufb06\ud800-\udfff]")
@@ -40,7 +39,7 @@ class UnicodeSettings:
     max_delete_share: float = 0.5
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@line_cache
 def needs_ftfy(line: str) -> bool:
     """Cheap test: could ftfy change this line? False for the vast majority of real lines. Cached: the
     second pass asks again about the same lines."""
