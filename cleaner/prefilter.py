@@ -20,7 +20,7 @@ text and a superset for case-insensitive matching.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from re import _constants as C  # Python's own regex parser: a pattern's syntax tree
 from re import _parser
 
@@ -33,7 +33,9 @@ _MAX_STRINGS = 64
 _PROPERTY = regex.compile(r"\\[pP]\{[^}]*\}|\\[pP][A-Za-z]")
 # Syntax the regex module reads differently from Python's parser (or Python's parser reads as literal
 # text): fuzzy constraints {e<=1}, POSIX classes [[:alpha:]], nested sets, scoped flags other than aiLmsux
-_FOREIGN = regex.compile(r"\{[^}0-9,]|\[\[|\[:\^?[a-z]+:\]|\(\?(?![:=!<P#>aiLmsux-])|\\[pP](?!\{)[^A-Za-z]")
+_FOREIGN = regex.compile(
+    r"\{[^}0-9,]|(?<!\\)\[\[|\[:\^?[a-z]+:\]|\(\?(?![:=!<P#>aiLmsux-])|\\[pP](?!\{)[^A-Za-z]"
+)
 
 Strings = frozenset[str]
 
@@ -49,18 +51,33 @@ def requirement(source: str) -> Strings | None:
     _, req = _sequence(list(tree))
     if req is None or not all(_selective(s) for s in req):
         return None
+    # any-of: a string that holds another of the set adds nothing ("the story continues", "story continues")
+    return frozenset(s for s in req if not any(o != s and o in s for o in req))
+
+
+def checked_requirement(source: str, matching: Iterable[str]) -> Strings | None:
+    """:func:`requirement`, or None when one of ``matching`` (texts the pattern matches: a rule's own
+    examples) holds none of its strings: derivation got that pattern wrong, and a prefilter must never
+    hide a match."""
+    req = requirement(source)
+    if req is not None and any(not any(s in text.casefold() for s in req) for text in matching):
+        return None
     return req
 
 
 def _selective(s: str) -> bool:
-    # a short ASCII string ("ad", "by") occurs on every line and would filter nothing; "©" is rare
-    return len(s) >= 3 or (bool(s) and not s.isascii())
+    # a short ASCII word ("ad", "by") occurs on every line and would filter nothing; "©" is rare, and so
+    # are most pairs with punctuation in them ("<p", "![", " ”")
+    if len(s) >= 3 or (s and not s.isascii()):
+        return True
+    return len(s) == 2 and any(not c.isalnum() and not c.isspace() for c in s)
 
 
 def _best(candidates: list[Strings]) -> Strings | None:
-    """The most selective of several requirements that all hold: longest shortest string, then fewest."""
+    """The most selective of several requirements that all hold: one that filters at all, then the
+    longest shortest string, then the fewest strings."""
     found = [c for c in candidates if c and "" not in c]
-    return max(found, key=lambda c: (min(map(len, c)), -len(c))) if found else None
+    return max(found, key=lambda c: (all(map(_selective, c)), min(map(len, c)), -len(c))) if found else None
 
 
 def _sequence(items) -> tuple[Strings | None, Strings | None]:
@@ -78,11 +95,20 @@ def _sequence(items) -> tuple[Strings | None, Strings | None]:
         candidates.append(frozenset(run))
         if req is not None:
             candidates.append(req)
-        run = set(exact) if exact is not None else {""}
+        run = set(exact) if exact is not None else set(_tail(op, av) or {""})
     if exact_all:
         return frozenset(run), (frozenset(run) if "" not in run else None)
     candidates.append(frozenset(run))
     return None, _best(candidates)
+
+
+def _tail(op, av) -> Strings | None:
+    """Exact strings a repetition's match ends with (its last copy): " +'s" holds " 's" or "  's"..."""
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT) and av[0] >= 1:
+        exact, _ = _sequence(av[2])
+        if exact is not None and len(exact) <= _MAX_STRINGS:
+            return frozenset(exact)
+    return None
 
 
 def _node(op, av) -> tuple[Strings | set[str] | None, Strings | None]:
@@ -109,9 +135,10 @@ def _node(op, av) -> tuple[Strings | set[str] | None, Strings | None]:
         return exact, (frozenset().union(*reqs) if all(r is not None for r in reqs) else None)
     if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
         low, high, sub = av
-        if low == 0:
-            return None, None
         exact, req = _sequence(sub)
+        if low == 0:
+            # "x?" is "" or x: the literal run goes on through it ("</?p" holds "<p" or "</p")
+            return ({""} | exact if high == 1 and exact is not None else None), None
         if low == high == 1:
             return exact, req
         if req is None and exact is not None and "" not in exact:
@@ -131,6 +158,9 @@ class Prefilter:
 
     def __init__(self, sources: Sequence[str]):
         self.requirements = [requirement(s) for s in sources]
+        self._build()
+
+    def _build(self) -> None:
         self.always = tuple(i for i, r in enumerate(self.requirements) if r is None)
         owners: dict[str, list[int]] = {}
         for i, req in enumerate(self.requirements):
@@ -145,19 +175,14 @@ class Prefilter:
 
     @classmethod
     def for_rules(cls, rules: Sequence) -> Prefilter:
-        """The prefilter of line rules (``.pattern``, ``.examples``). A rule one of whose own examples
-        fails its requirement is tried everywhere instead: derivation got that rule wrong, and a
-        prefilter must never hide a match."""
-        sources = [r.pattern.source for r in rules]
-        first = cls(sources)
-        wrong = [
-            i
-            for i, rule in enumerate(rules)
-            if any(not first.possible(i, " ".join(e.split()).casefold()) for e in rule.examples)
+        """The prefilter of line rules (``.pattern``, ``.examples``); a rule one of whose own examples
+        fails its requirement is tried everywhere instead (see :func:`checked_requirement`)."""
+        out = cls([])
+        out.requirements = [
+            checked_requirement(r.pattern.source, [" ".join(e.split()) for e in r.examples]) for r in rules
         ]
-        if not wrong:
-            return first
-        return cls(["" if i in wrong else src for i, src in enumerate(sources)])  # "": no requirement
+        out._build()
+        return out
 
     def possible(self, index: int, folded: str) -> bool:
         """Whether pattern ``index`` could match somewhere in ``folded`` (case-folded text)."""

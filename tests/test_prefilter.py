@@ -22,12 +22,14 @@ from .conftest import SEEDS
         ("(?:the )?story continues below", {"story continues below"}),  # the optional part is not required
         (r"(?=.*\bcookies?\b)(?=.*\b(?:accept|agree)\b).+", {"cookie"}),  # lookaheads; the longest wins
         ("Read Also:?", {"read also"}),  # case-folded
-        ("(?:foo)+ bar", {" bar"}),
+        ("(?:foo)+ bar", {"foo bar"}),  # the last repetition runs into what follows
         ("(?:foo)+", {"foo"}),  # each repetition holds one
         ("Straße", {"strasse"}),  # casefold, as the line is folded
         ("© [0-9]{4}", {"© "}),  # a rare character is selective on its own
         (r"\d+ comments", {" comments"}),  # what follows a class is still required
         (r"(?:breaking|\w+) news", {" news"}),  # the alternation requires nothing, what follows does
+        ("</?(?:p|br)>", {"<p>", "</p>", "<br>", "</br>"}),  # an optional part is "" or itself
+        (r"(?<=\p{L}) +(['’]s)\b", {" 's", " ’s"}),  # pairs with punctuation are selective enough
     ],
 )
 def test_requirements_are_derived(pattern, expected):
@@ -119,3 +121,13 @@ def test_case_folding_never_hides_a_case_insensitive_match(words, case):
         pf = Prefilter([source])
         if regex.search(source, line):
             assert pf.possible(0, line.casefold()), (source, line)
+
+
+def test_no_match_of_a_bundled_replace_rule_is_hidden(ruleset):
+    # a replace rule is skipped for a text without its required strings: never for one it matches
+    texts = [p.read_text("utf-8") for p in sorted(SEEDS.iterdir())]
+    for rule in (r for r in ruleset.all_rules() if r.kind == "replace"):
+        req = requirement(rule.pattern.source)
+        for text in [*texts, *(given for given, _ in rule.examples), *rule.keep]:
+            if req is not None and rule.pattern.search(text):
+                assert any(s in text.casefold() for s in req), (rule.id, text[:80])

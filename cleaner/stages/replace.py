@@ -7,7 +7,10 @@ exactly what it does; ``keep`` lists texts it must return unchanged.
 
 from __future__ import annotations
 
+import functools
+
 from cleaner.document import Edit, apply_edits
+from cleaner.prefilter import checked_requirement
 from cleaner.stage import REGEX, STR, Field, Rule
 
 REPLACE_KIND = {
@@ -17,7 +20,14 @@ REPLACE_KIND = {
 
 
 def replace_edits(stage, rule: Rule, text: str) -> list[Edit]:
-    """One edit per match of the rule whose replacement differs from the matched text."""
+    """One edit per match of the rule whose replacement differs from the matched text.
+
+    A rule whose pattern requires words or characters (see :mod:`cleaner.prefilter`) is not run over a
+    text that holds none of them: most documents have no curly quote to respace, no "Article5" to split.
+    """
+    req = _requirement(stage, rule)
+    if req is not None and not any(s in _folded(text) for s in req):
+        return []
     template = rule.param("replace", "")
     out = []
     for m in rule.pattern.finditer(text):
@@ -54,3 +64,18 @@ def check_pairs(rule: Rule, run) -> list[str]:
 def check_replace_rule(rule: Rule) -> list[str]:
     probe = _Probe(rule.stage)
     return check_pairs(rule, lambda text: replace_edits(probe, rule, text))
+
+
+def _requirement(stage, rule: Rule):
+    """The rule's checked requirement, derived once per stage (stages pickle with it)."""
+    gates = stage.__dict__.setdefault("_replace_requirements", {})
+    if rule.id not in gates:
+        changed = [given for given, expected in rule.examples if given != expected]
+        gates[rule.id] = checked_requirement(rule.pattern.source, changed)
+    return gates[rule.id]
+
+
+@functools.lru_cache(maxsize=4)
+def _folded(text: str) -> str:
+    """``text`` case-folded, once for all the rules of a stage that ask about the same text."""
+    return text.casefold()
