@@ -43,7 +43,9 @@ def documents(n: int, seeds: list[str]) -> list[str]:
     rng = random.Random(n)  # the same corpus for the same size, every run
     out = []
     for i in range(n):
-        names = ["".join(rng.choice(_SYLLABLES) for _ in range(3)).capitalize() for _ in range(6)]
+        # five syllables: 500,000 possible names, so most are rare at any size and the names stage has
+        # candidates to weigh (and its word lists to load) in small and large corpora alike
+        names = ["".join(rng.choice(_SYLLABLES) for _ in range(5)).capitalize() for _ in range(6)]
         extra = " ".join(f"Minister {name} told reporters on Tuesday that talks went well." for name in names)
         out.append(f"{seeds[i % len(seeds)].rstrip()}\n\n{extra}\n")
     return out

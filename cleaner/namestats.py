@@ -109,27 +109,39 @@ class NameStats:
 
     def merge(self, other: NameStats) -> NameStats:
         """The statistics of both corpora together (addition: order and grouping do not matter)."""
-        theta = min(self.theta, other.theta)
-        a, b = self._cut(theta), other._cut(theta)
-        merged = NameStats(
-            docs=a.docs + b.docs,
-            count=a.count + b.count,
-            lower=a.lower + b.lower,
-            before=a.before + b.before,
-            n_docs=self.n_docs + other.n_docs,
-            limit=min(self.limit, other.limit),
-            theta=theta,
-        )
-        merged._fit()
+        merged = self._cut(min(self.theta, other.theta))
+        if merged is self:  # a copy: merge leaves both operands as they were
+            merged = NameStats(
+                Counter(self.docs), Counter(self.count), Counter(self.lower), Counter(self.before),
+                self.n_docs, self.limit, self.theta,
+            )  # fmt: skip
+        merged.absorb(other)
         return merged
+
+    def absorb(self, other: NameStats) -> None:
+        """Add ``other``'s statistics to these, in place. What :meth:`merge` gives, without copying the
+        running total for every worker's share: merging 1,172 files' statistics that way took 29 s."""
+        theta = min(self.theta, other.theta)
+        self._become(self._cut(theta))
+        other = other._cut(theta)
+        self.docs.update(other.docs)
+        self.count.update(other.count)
+        self.lower.update(other.lower)
+        self.before.update(other.before)
+        self.n_docs += other.n_docs
+        self.limit = min(self.limit, other.limit)
+        self._fit()
+
+    def _become(self, other: NameStats) -> None:
+        if other is not self:
+            self.docs, self.count, self.lower, self.before, self.theta = (
+                other.docs, other.count, other.lower, other.before, other.theta
+            )  # fmt: skip
 
     def _fit(self) -> None:
         """Halve ``theta`` until the counters hold at most ``limit`` entries."""
         while self.size > self.limit and self.theta > 1:
-            cut = self._cut(self.theta // 2)
-            self.docs, self.count, self.lower, self.before, self.theta = (
-                cut.docs, cut.count, cut.lower, cut.before, cut.theta
-            )  # fmt: skip
+            self._become(self._cut(self.theta // 2))
 
     def _cut(self, theta: int) -> NameStats:
         """These statistics restricted to the keys whose hash is below ``theta``."""

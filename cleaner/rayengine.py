@@ -90,7 +90,7 @@ def collect_name_stats(cleaner: Cleaner, items: list[Item], *, html: bool) -> Na
     total = cleaner.collect_name_stats(())  # empty, with the configured memory bound
     todo = [i for i in items if i.path != STDIN]
     for stats in ordered(lambda item: task.remote(shared, item, html), todo, _window(), get=ray.get):
-        total = total.merge(stats)
+        total.absorb(stats)
     return total
 
 

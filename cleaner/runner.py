@@ -237,12 +237,12 @@ def collect_name_stats(
     if jobs <= 1 or len(items) <= 1:
         for item in items:
             if item.path != STDIN:
-                total = total.merge(stats_of(cleaner, item, html))
+                total.absorb(stats_of(cleaner, item, html))
         return total
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(cleaner,)) as pool:
         todo = [i for i in items if i.path != STDIN]
         for stats in ordered(lambda item: pool.submit(_work_stats, item, html), todo, window=jobs * 4):
-            total = total.merge(stats)
+            total.absorb(stats)
     return total
 
 

@@ -232,3 +232,16 @@ def test_a_slip_is_sampled_with_the_name_it_slips_from():
     from cleaner.namestats import key_hash
 
     assert key_hash("Witkoff") == key_hash("Whitkov") == key_hash("witkoff")
+
+
+def test_absorbing_in_place_is_merging():
+    texts = _many_names(60)
+    parts = [NameStats.collect(texts[i::4], limit=300) for i in range(4)]
+    total = NameStats(limit=300)
+    for part in parts:
+        total.absorb(part)
+    assert (
+        total
+        == NameStats.collect(texts, limit=300)
+        == parts[0].merge(parts[1]).merge(parts[2]).merge(parts[3])
+    )

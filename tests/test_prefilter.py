@@ -128,6 +128,6 @@ def test_no_match_of_a_bundled_replace_rule_is_hidden(ruleset):
     texts = [p.read_text("utf-8") for p in sorted(SEEDS.iterdir())]
     for rule in (r for r in ruleset.all_rules() if r.kind == "replace"):
         req = requirement(rule.pattern.source)
-        for text in [*texts, *(given for given, _ in rule.examples), *rule.keep]:
+        for text in [*texts, *(source for source, _ in rule.examples), *rule.keep]:
             if req is not None and rule.pattern.search(text):
                 assert any(s in text.casefold() for s in req), (rule.id, text[:80])
