@@ -68,6 +68,12 @@ class Cleaner:
         new.stages = tuple(s.with_stats(stats) if hasattr(s, "with_stats") else s for s in self.stages)
         return new
 
+    def warm_up(self) -> Cleaner:
+        """Load every stage's word lists and profiles now (see :meth:`Stage.warm_up`); returns self."""
+        for stage in self.stages:
+            stage.warm_up()
+        return self
+
     @property
     def uses_name_stats(self) -> bool:
         """True when a ``names`` stage with consensus on is in the pipeline: worth a first pass."""

@@ -76,6 +76,11 @@ class Stage:
         self.settings = settings if settings is not None else self.Settings()
         self.rules = tuple(rules)
 
+    def warm_up(self) -> None:
+        """Load now what the stage would load on first use (word lists, language profiles). The process
+        pool calls it before it forks its workers, so they share one copy instead of each loading its
+        own; a stage with nothing to load does nothing."""
+
     def apply(self, doc: Document) -> StageResult:  # pragma: no cover - abstract
         raise NotImplementedError
 

@@ -165,6 +165,13 @@ class Language(Stage):
     Settings = LanguageSettings
     description = "document language (langdetect, seeded; fast path for plain English); foreign paragraphs"
 
+    def warm_up(self) -> None:
+        from langdetect.detector_factory import init_factory
+
+        init_factory()  # langdetect's 55 language profiles
+        for lang in ("en", *self.settings.fast_languages):
+            common_words(lang)
+
     def apply(self, doc: Document) -> StageResult:
         s = self.settings
         text = doc.text

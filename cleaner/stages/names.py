@@ -160,6 +160,11 @@ class Names(Stage):
         meta = {"name_candidates": sorted(set(flagged))} if flagged else {}
         return StageResult(edits=tuple(non_overlapping(edits)), metadata=meta)
 
+    def warm_up(self) -> None:
+        if self.candidates:  # the word lists weigh candidates only
+            for lang in {"en", *self.settings.word_languages}:
+                _zipf("the", lang)
+
     def counts(self, text: str) -> bool:
         """Whether a document's names count for consensus: only where consensus applies."""
         from cleaner.stages.language import plainly_english, sample_words
