@@ -702,3 +702,13 @@ def test_headline_drops_site_name_and_date_segments(title, site, host, expected)
     from cleaner.stages.extract import headline
 
     assert headline(title, site, host) == expected
+
+
+def test_an_edits_record_is_every_field_of_it():
+    # to_dict is written out by hand (dataclasses.asdict deep-copies and was slow): it must not lose a field
+    import dataclasses
+
+    from cleaner.document import Edit
+
+    edit = Edit("repair", "glued-words", 3, 9, "abcDef", "abc Def", "glued", step=2)
+    assert edit.to_dict() == dataclasses.asdict(edit)
