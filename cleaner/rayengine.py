@@ -23,7 +23,7 @@ from typing import Any
 from cleaner.io import STDIN, Item
 from cleaner.namestats import NameStats
 from cleaner.pipeline import Cleaner
-from cleaner.runner import Outcome, ordered, process_item, stats_of
+from cleaner.runner import Outcome, encoded_outcomes, ordered, process_item, stats_of
 
 # Tasks in flight per CPU of the cluster: enough to keep every worker busy, few enough to bound memory.
 _PER_CPU = 4
@@ -97,7 +97,7 @@ def collect_name_stats(cleaner: Cleaner, items: list[Item], *, html: bool) -> Na
 def _clean_task(
     cleaner: Cleaner, item: Item, out_dir: Path | None, html: bool, verbose: bool
 ) -> list[Outcome]:
-    return process_item(cleaner, item, out_dir, html=html, verbose=verbose)
+    return encoded_outcomes(process_item(cleaner, item, out_dir, html=html, verbose=verbose))
 
 
 def _stats_task(cleaner: Cleaner, item: Item, html: bool) -> NameStats:

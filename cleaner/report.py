@@ -10,6 +10,27 @@ from typing import IO, Any
 from cleaner.document import CLEANED, DROPPED, FAILED, UNCHANGED, CleanResult
 
 
+class Encoded(dict):
+    """A report record that carries its JSON text (``.json``), encoded once, where the work was done: a
+    process pool's workers encode their records in parallel, and the report and the resume journal
+    write that text instead of encoding the record again in the one main process."""
+
+    json: str
+
+    @classmethod
+    def of(cls, record: dict[str, Any]) -> Encoded:
+        if isinstance(record, Encoded):
+            return record
+        out = cls(record)
+        out.json = json.dumps(record, ensure_ascii=False, sort_keys=True)
+        return out
+
+
+def encoded(record: dict[str, Any]) -> str:
+    """A record's JSON text, as the report writes it (one line, keys sorted)."""
+    return record.json if isinstance(record, Encoded) else Encoded.of(record).json
+
+
 @dataclass
 class RunReport:
     """What a run did: documents by status, edits by rule, and one line per failure."""
@@ -40,7 +61,7 @@ class RunReport:
 
     def write(self, record: dict[str, Any]) -> None:
         if self.sink is not None:
-            self.sink.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+            self.sink.write(encoded(record) + "\n")
 
     @property
     def failed(self) -> int:

@@ -29,6 +29,7 @@ from typing import IO, Any
 
 from cleaner.io import STDIN, Item
 from cleaner.pipeline import Cleaner
+from cleaner.report import encoded
 
 JOURNAL = ".cleaner-journal"
 # File names that are not UTF-8 reach us as lone surrogates; written "backslashreplace" they become
@@ -142,7 +143,7 @@ class Journal:
 
     def record(self, record: dict[str, Any]) -> None:
         """Note one report record of the item being finished; :meth:`add` commits them."""
-        self._fh.write(json.dumps({"record": record}, ensure_ascii=False, sort_keys=True) + "\n")
+        self._fh.write('{"record": ' + encoded(record) + "}\n")  # what json.dumps would write
         self._written += 1
 
     def add(self, item: Item, digest: str | None) -> None:

@@ -23,7 +23,7 @@ from cleaner.document import CleanResult, Document
 from cleaner.io import STDIN, AtomicWriter, InputError, Item, decode, iter_jsonl, read_bytes
 from cleaner.namestats import NameStats
 from cleaner.pipeline import Cleaner
-from cleaner.report import failure_record
+from cleaner.report import Encoded, failure_record
 
 
 @dataclass(frozen=True)
@@ -37,22 +37,36 @@ class Outcome:
     id: str | None = None
     encoding: str | None = None
     spool: str | None = None
+    record: Encoded | None = None  # the report record, made in the worker (see :func:`encoded_outcomes`)
 
 
-def records(outcomes: Iterable[Outcome]) -> Iterator[dict[str, Any]]:
+def records(outcomes: Iterable[Outcome]) -> Iterator[Encoded]:
     """The report records of an item's outcomes, one at a time; a spool is read and then removed."""
     for o in outcomes:
         if o.spool is not None:
             try:
                 with open(o.spool, encoding="utf-8", errors="surrogatepass") as fh:
                     for line in fh:
-                        yield json.loads(line)
+                        record = Encoded(json.loads(line))
+                        record.json = line.rstrip("\n")  # written by Encoded.of: the same text
+                        yield record
             finally:
                 Path(o.spool).unlink(missing_ok=True)
+        elif o.record is not None:
+            yield o.record
         elif o.result is not None:
-            yield o.result.record(o.path)
+            yield Encoded.of(o.result.record(o.path))
         else:
-            yield failure_record(o.path, o.failure or "", o.id)
+            yield Encoded.of(failure_record(o.path, o.failure or "", o.id))
+
+
+def encoded_outcomes(outcomes: list[Outcome]) -> list[Outcome]:
+    """The outcomes with their report records made and encoded here, and the results dropped: what a
+    worker sends back, so the main process neither encodes records nor unpickles whole results."""
+    return [
+        o if o.spool is not None else Outcome(o.path, id=o.id, encoding=o.encoding, record=next(records([o])))
+        for o in outcomes
+    ]
 
 
 def process_item(
@@ -121,7 +135,7 @@ def _jsonl(cleaner: Cleaner, item: Item, out_dir: Path | None) -> list[Outcome]:
                         "text": result.text,
                         "cleaner": {"status": result.status, "metadata": dict(result.metadata)},
                     }
-                    out.write(_line(record).encode("utf-8"))  # as before spooling: strict UTF-8
+                    out.write((json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8"))
     except BaseException:
         Path(spool).unlink(missing_ok=True)
         raise
@@ -129,7 +143,8 @@ def _jsonl(cleaner: Cleaner, item: Item, out_dir: Path | None) -> list[Outcome]:
 
 
 def _line(record: dict[str, Any]) -> str:
-    return json.dumps(record, ensure_ascii=False) + "\n"
+    """A report record as a spool line: its JSON text exactly as the report will write it."""
+    return Encoded.of(record).json + "\n"
 
 
 def _with_meta(result: CleanResult, extra: dict[str, Any]) -> CleanResult:
@@ -179,7 +194,7 @@ def _init_worker(cleaner: Cleaner) -> None:
 
 
 def _work(item: Item, out_dir: Path | None, html: bool, verbose: bool) -> list[Outcome]:
-    return process_item(_worker_cleaner, item, out_dir, html=html, verbose=verbose)
+    return encoded_outcomes(process_item(_worker_cleaner, item, out_dir, html=html, verbose=verbose))
 
 
 def ordered(
