@@ -86,33 +86,22 @@ def compile_checked(source: str) -> tuple[regex.Pattern | None, str | None]:
 
 _LEADING_FLAGS = regex.compile(r"^\(\?([aiLmsux]+)\)")
 _BACKREF = regex.compile(r"\\[1-9]|\(\?P=|\\g<")
-_ALT = "_alternative"
-
-
-def alternative(match: regex.Match) -> int:
-    """Index (into the patterns given to :func:`union`) of the pattern a union's match came from."""
-    for name, index in match.re.groupindex.items():
-        if name.startswith(_ALT) and match.start(index) != -1:
-            return int(name[len(_ALT) :])
-    raise ValueError("not a match of a union pattern")
 
 
 def union(patterns: list[Pattern], name: str, timeout: float) -> Pattern | None:
     """One pattern that matches where any of ``patterns`` matches: a prefilter for many rules.
 
-    Trying fifty rules on every line costs fifty regex calls; one alternation of all of them costs one.
-    Each alternative is a named group, so :func:`alternative` tells which pattern matched: alternation
-    tries its branches in order, so that is the first of ``patterns`` that matches at that position. A
-    leading global flag such as ``(?i)`` becomes a scoped group so it keeps applying to its own rule
-    only. Returns None when a pattern cannot be combined (a backreference would change its number).
+    Trying fifty rules on every line costs fifty regex calls; one alternation of all of them costs one,
+    and says whether any of them could match (the rules then run alone, in order). A leading global flag
+    such as ``(?i)`` becomes a scoped group so it keeps applying to its own rule only. Returns None when a
+    pattern cannot be combined (a backreference would change its number).
     """
     parts = []
-    for i, p in enumerate(patterns):
+    for p in patterns:
         if _BACKREF.search(p.source):
             return None
         m = _LEADING_FLAGS.match(p.source)
-        body = f"(?{m.group(1)}:{p.source[m.end() :]})" if m else f"(?:{p.source})"
-        parts.append(f"(?P<{_ALT}{i}>{body})")
+        parts.append(f"(?{m.group(1)}:{p.source[m.end() :]})" if m else f"(?:{p.source})")
     if not parts:
         return None
     try:
