@@ -410,3 +410,25 @@ def test_iter_jsonl_not_gzip_is_input_error(tmp_path):
 def test_iter_jsonl_missing_file_is_input_error(tmp_path):
     with pytest.raises(InputError):
         list(iter_jsonl(str(tmp_path / "missing.jsonl")))
+
+
+def test_directory_items_come_in_the_order_of_their_relative_paths(tmp_path):
+    # sorted as relative path strings: "a-b/x.txt" < "a.txt" < "a/b.txt" ('-' < '.' < '/'), which a walk
+    # that sorted directories by their bare names would get wrong
+    names = [
+        "a.txt",
+        "a/b.txt",
+        "a/b/c.html",
+        "a-b/x.txt",
+        "a b.txt",
+        "A.txt",
+        "Z/z.jsonl",
+        "é.txt",
+        "a0.txt",
+    ]
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    items, problems = find_inputs([str(tmp_path)])
+    assert not problems
+    assert [i.path for i in items] == [str(tmp_path / n) for n in sorted(names)]
