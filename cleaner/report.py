@@ -28,7 +28,7 @@ class Encoded(dict):
 
 def encoded(record: dict[str, Any]) -> str:
     """A record's JSON text, as the report writes it (one line, keys sorted)."""
-    return record.json if isinstance(record, Encoded) else Encoded.of(record).json
+    return Encoded.of(record).json  # an Encoded record is its own
 
 
 @dataclass

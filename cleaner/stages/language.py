@@ -18,8 +18,8 @@ document's script and either that script does not separate words with spaces (CJ
 cannot judge) or it has fewer than ``detect_words`` words (a caption, a list of names, a reference),
 it is left alone; otherwise langdetect decides. A paragraph confidently in another language is flagged
 in the record (``foreign_paragraphs``) or, with ``action = "remove"``, removed with its language in the
-reason. langdetect costs about 6 ms a call; before the cheap steps, page-layout text paid it on one
-line in five of its Chinese and German pages.
+reason. langdetect costs 6 to 20 ms a call; before the cheap steps, the bench's 586 pages paid it 587
+times, 176 after.
 """
 
 from __future__ import annotations
@@ -89,7 +89,8 @@ def prose_sample(text: str, chars: int, min_words: int = 8) -> str:
     """Up to ``chars`` characters of ``text``, white space collapsed, taken from its lines of
     ``min_words`` words or more (the prose) in order; the text's start when it has none. On a page, the
     first 1,500 characters are often a menu, and a menu's words say little about the article's language:
-    sampled from its start, 270 of the bench's 586 pages needed langdetect, 57 from its prose."""
+    of the 270 bench pages whose start sent them to langdetect, 213 are placed by their prose's common
+    words."""
     picked: list[str] = []
     size = 0
     for ln in text.splitlines():
