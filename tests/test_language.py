@@ -94,3 +94,15 @@ def test_a_foreign_paragraph_in_another_script_is_still_found(cleaner):
     result = cleaner.clean(f"{EN}\n\n{EN2}\n\n{ru}\n")
     (flag,) = result.metadata["foreign_paragraphs"]
     assert flag["language"] == "ru"
+
+
+def test_common_words_from_the_small_list_are_those_of_the_full_list():
+    # common_words reads wordfreq's "small" list because it loads ten times faster; this holds only
+    # while its top 100 are the default list's, for English and every fast-path language
+    import wordfreq
+
+    from cleaner.stages.language import LanguageSettings, common_words
+
+    for lang in ("en", *LanguageSettings().fast_languages):
+        assert common_words(lang) == frozenset(wordfreq.top_n_list(lang, 100)), lang
+    wordfreq.get_frequency_list.cache_clear()
