@@ -123,7 +123,7 @@ def _clean(cleaner: Cleaner, args) -> int:
         for p in usage:
             print(f"cleaner: error: {p}", file=sys.stderr)
         return USAGE
-    from cleaner.runner import collect_name_stats, records, run_items
+    from cleaner.runner import prepare, records, run_items
 
     if args.engine == "ray":
         from cleaner.rayengine import RayUnavailable, connect
@@ -136,9 +136,7 @@ def _clean(cleaner: Cleaner, args) -> int:
     if cleaner.uses_name_stats and (len(items) > 1 or any(i.kind == "jsonl" for i in items)):
         # two passes: name statistics over the whole input first, so every document is repaired
         # by the same corpus consensus
-        cleaner = cleaner.with_name_stats(
-            collect_name_stats(cleaner, items, jobs=args.jobs, html=args.html, engine=args.engine)
-        )
+        cleaner = prepare(cleaner, items, jobs=args.jobs, html=args.html, engine=args.engine)
     journal = None
     if out_dir is not None:
         from cleaner.resume import Journal, run_key

@@ -22,7 +22,7 @@ import dataclasses
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cleaner.document import (
     CLEANED,
@@ -40,6 +40,9 @@ from cleaner.patterns import PatternTimeout, time_limit_for
 from cleaner.rules import RuleSet, load_rules
 from cleaner.stage import Stage, registry
 from cleaner.text import has_letters, nonspace
+
+if TYPE_CHECKING:
+    from cleaner.stages.names import Weigh
 
 RulesArg = str | Path | Iterable[str | Path] | RuleSet | None
 
@@ -62,10 +65,16 @@ class Cleaner:
             return NameStats.collect(texts)
         return NameStats.collect(texts, keep=names.counts, limit=names.settings.stats_entries)
 
-    def with_name_stats(self, stats: NameStats) -> Cleaner:
-        """Second pass: a cleaner whose ``names`` stage repairs by the consensus of ``stats``."""
+    def with_name_stats(self, stats: NameStats, weigh: Weigh | None = None) -> Cleaner:
+        """Second pass: a cleaner whose ``names`` stage repairs by the consensus of ``stats``.
+
+        ``weigh`` looks up the word frequencies that vet its candidates (default: here, see
+        :func:`cleaner.stages.names.weigh_here`); the ``--jobs`` pool passes one that asks its workers."""
         new = copy.copy(self)
-        new.stages = tuple(s.with_stats(stats) if hasattr(s, "with_stats") else s for s in self.stages)
+        extra = () if weigh is None else (weigh,)
+        new.stages = tuple(
+            s.with_stats(stats, *extra) if hasattr(s, "with_stats") else s for s in self.stages
+        )
         return new
 
     def warm_up(self) -> Cleaner:

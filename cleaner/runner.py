@@ -13,7 +13,7 @@ import sys
 import tempfile
 import traceback
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +24,7 @@ from cleaner.io import STDIN, AtomicWriter, InputError, Item, decode, iter_jsonl
 from cleaner.namestats import NameStats
 from cleaner.pipeline import Cleaner
 from cleaner.report import Encoded, failure_record
+from cleaner.stages.names import weigh_here
 
 
 @dataclass(frozen=True)
@@ -254,16 +255,47 @@ def collect_name_stats(
         from cleaner import rayengine
 
         return rayengine.collect_name_stats(cleaner, items, html=html)
-    total = cleaner.collect_name_stats(())  # empty, with the configured memory bound
     if jobs <= 1 or len(items) <= 1:
+        total = cleaner.collect_name_stats(())  # empty, with the configured memory bound
         for item in items:
             if item.path != STDIN:
                 total.absorb(stats_of(cleaner, item, html))
         return total
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(cleaner,)) as pool:
-        todo = [i for i in items if i.path != STDIN]
-        for stats in ordered(lambda item: pool.submit(_work_stats, item, html), todo, window=jobs * 4):
-            total.absorb(stats)
+        return _stats_in(pool, cleaner, items, html, jobs)
+
+
+def prepare(
+    cleaner: Cleaner, items: list[Item], *, jobs: int = 1, html: bool = False, engine: str = "local"
+) -> Cleaner:
+    """The first pass: the cleaner for the second, carrying the corpus's name statistics.
+
+    With ``jobs`` > 1 one pool does both steps that need the whole corpus: it collects the statistics,
+    then weighs the names stage's candidates against wordfreq's lists, one language per task. The main
+    process loads the language profiles meanwhile and never loads those lists (some 370 MB), so the
+    cleaning workers it forks next do not carry them either."""
+    if engine == "ray" or jobs <= 1 or len(items) <= 1:
+        return cleaner.with_name_stats(
+            collect_name_stats(cleaner, items, jobs=jobs, html=html, engine=engine)
+        )
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(cleaner,)) as pool:
+        stats = _stats_in(pool, cleaner, items, html, jobs)
+
+        def weigh(wanted: Mapping[str, Sequence[str]]) -> dict[tuple[str, str], float]:
+            tasks = [pool.submit(weigh_here, {lang: words}) for lang, words in wanted.items()]
+            cleaner.warm_up()  # while the workers load word lists: the cleaning pool forks after this
+            return {key: zipf for task in tasks for key, zipf in task.result().items()}
+
+        return cleaner.with_name_stats(stats, weigh)
+
+
+def _stats_in(
+    pool: ProcessPoolExecutor, cleaner: Cleaner, items: list[Item], html: bool, jobs: int
+) -> NameStats:
+    total = cleaner.collect_name_stats(())  # empty, with the configured memory bound
+    todo = [i for i in items if i.path != STDIN]
+    for stats in ordered(lambda item: pool.submit(_work_stats, item, html), todo, window=jobs * 4):
+        total.absorb(stats)
     return total
 
 

@@ -245,3 +245,37 @@ def test_absorbing_in_place_is_merging():
         == NameStats.collect(texts, limit=300)
         == parts[0].merge(parts[1]).merge(parts[2]).merge(parts[3])
     )
+
+
+def test_a_pool_weighs_the_candidates_in_its_workers(tmp_path, monkeypatch, consensus_only):
+    # prepare(jobs=2) looks the candidates' words up in its workers, so the main process (whose
+    # memory the cleaning workers inherit) never loads wordfreq's lists; the candidates are the same
+    import os
+
+    import wordfreq
+
+    from cleaner.io import find_inputs
+    from cleaner.runner import prepare
+
+    doc = "Special envoy Steve Whitkov spoke to reporters on Sunday about the talks with the officials."
+    for n, text in enumerate(corpus(doc, "Reporters asked Patin about the weather on Sunday.", *PUTIN)):
+        (tmp_path / f"{n:02}.txt").write_text(text)
+    items, _ = find_inputs([tmp_path])
+    main, asked = os.getpid(), []
+    real = wordfreq.zipf_frequency
+
+    def spy(word, lang, *args, **kwargs):
+        if os.getpid() == main:
+            asked.append((word, lang))
+        return real(word, lang, *args, **kwargs)
+
+    monkeypatch.setattr(wordfreq, "zipf_frequency", spy)
+    found = []
+    for jobs in (1, 2):
+        asked.clear()
+        names = next(s for s in prepare(consensus_only, items, jobs=jobs).stages if s.name == "names")
+        found.append((names.candidates, len(asked)))
+    (serial, asked_serial), (pooled, asked_pooled) = found
+    assert set(serial) == {"Whitkov", "Patin"}
+    assert pooled == serial
+    assert asked_serial > 0 and asked_pooled == 0

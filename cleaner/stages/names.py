@@ -33,6 +33,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import regex
@@ -90,6 +91,23 @@ class Candidate:
     in_document: bool  # enough when the dominant spelling stands in the same document
 
 
+#: Looks up the wordfreq Zipf frequency of words, by language: ``{lang: words}`` in,
+#: ``{(word, lang): zipf}`` out. The CLI's ``--jobs`` pool passes one that asks its workers.
+Weigh = Callable[[Mapping[str, Sequence[str]]], Mapping[tuple[str, str], float]]
+
+
+def weigh_here(wanted: Mapping[str, Sequence[str]]) -> dict[tuple[str, str], float]:
+    """Zipf frequencies looked up in this process. wordfreq's lists are dropped afterwards: some 370 MB
+    for the eight ``word_languages``, which the stage needs only while it builds its candidates."""
+    import wordfreq
+
+    try:
+        return {(w, lang): _zipf(w, lang) for lang, words in wanted.items() for w in words}
+    finally:
+        wordfreq.get_frequency_dict.cache_clear()
+        wordfreq.get_frequency_list.cache_clear()
+
+
 @register
 class Names(Stage):
     """Repair misspelled names from the entity table and, with corpus statistics, by consensus."""
@@ -102,7 +120,7 @@ class Names(Stage):
     default_kind = "entity"
     description = "misspelled names: curated entity table and corpus consensus (Metaphone + edit distance)"
 
-    def __init__(self, settings=None, rules=(), stats: NameStats | None = None):
+    def __init__(self, settings=None, rules=(), stats: NameStats | None = None, weigh: Weigh = weigh_here):
         super().__init__(settings, rules)
         self.stats = stats
         self._repairs: dict[str, Rule] = {}
@@ -123,14 +141,15 @@ class Names(Stage):
             else None
         )
         self.candidates: dict[str, Candidate] = (
-            build_candidates(stats, self.settings, self.known)
+            build_candidates(stats, self.settings, self.known, weigh)
             if stats is not None and self.settings.consensus
             else {}
         )
 
-    def with_stats(self, stats: NameStats) -> Names:
-        """The same stage, carrying the corpus statistics for consensus repairs."""
-        return Names(self.settings, self.rules, stats)
+    def with_stats(self, stats: NameStats, weigh: Weigh = weigh_here) -> Names:
+        """The same stage, carrying the corpus statistics for consensus repairs (``weigh``: where the
+        word lists are looked up, see :func:`build_candidates`)."""
+        return Names(self.settings, self.rules, stats, weigh)
 
     @classmethod
     def check_rule(cls, rule: Rule) -> list[str]:
@@ -160,11 +179,6 @@ class Names(Stage):
         meta = {"name_candidates": sorted(set(flagged))} if flagged else {}
         return StageResult(edits=tuple(non_overlapping(edits)), metadata=meta)
 
-    def warm_up(self) -> None:
-        if self.candidates:  # the word lists weigh candidates only
-            for lang in {"en", *self.settings.word_languages}:
-                _zipf("the", lang)
-
     def counts(self, text: str) -> bool:
         """Whether a document's names count for consensus: only where consensus applies."""
         from cleaner.stages.language import plainly_english, sample_words
@@ -186,9 +200,49 @@ class Names(Stage):
 
 
 def build_candidates(
-    stats: NameStats, s: NamesSettings, known: dict[str, frozenset[str]]
+    stats: NameStats, s: NamesSettings, known: dict[str, frozenset[str]], weigh: Weigh = weigh_here
 ) -> dict[str, Candidate]:
-    """Rare spellings that map to a dominant spelling, under every guard of the module docstring."""
+    """Rare spellings that map to a dominant spelling, under every guard of the module docstring.
+
+    The guards that need no word list come first (:func:`_rivals`); the words the remaining guards look
+    up are then weighed in one batch, so ``weigh`` can load each language's list once, anywhere."""
+    import jellyfish
+
+    rivals = _rivals(stats, s, known)
+    wanted: dict[str, set[str]] = {}
+    for v, _, _, context in rivals:
+        for lang in ("en", *s.word_languages):
+            wanted.setdefault(lang, set()).add(v)
+        wanted["en"].update(w for w in context if is_name_token(w))
+    zipf = weigh({lang: sorted(words) for lang, words in sorted(wanted.items())}) if rivals else {}
+    out: dict[str, Candidate] = {}
+    for v, d, sim, context in rivals:
+        if zipf[v, "en"] >= s.english_zipf:
+            continue  # an English word, not a slip
+        shared = {
+            w for w in context if (is_name_token(w) and zipf[w, "en"] < s.context_zipf) or w in _PARTICLES
+        }
+        # A spelling no word list knows, in any of the languages checked, is garble: close to a dominant
+        # name that is enough, further off it needs the dominant spelling in the same document. A
+        # spelling that is known may be a real name (Rubin, Melton, Zhong) or a word of another
+        # language (Zeiträume): only a shared first name or particle makes it a slip.
+        garble = not shared and all(zipf[v, lang] == 0.0 for lang in s.word_languages)
+        evidence = (
+            f"{v} → {d}: {stats.docs[d]} docs spell it {d}, {stats.docs[v]} {v}; "
+            f"Metaphone {jellyfish.metaphone(d)}; similarity {sim:.2f}"
+            + (f"; both after {', '.join(sorted(shared))}" if shared else "")
+            + ("; no word or name spelled so" if garble else "")
+        )
+        confident = bool(shared) or (garble and sim >= s.garble_similarity)
+        out[v] = Candidate(v, d, evidence, confident, in_document=garble)
+    return out
+
+
+def _rivals(
+    stats: NameStats, s: NamesSettings, known: dict[str, frozenset[str]]
+) -> list[tuple[str, str, float, set[str]]]:
+    """(variant, dominant, similarity, words before both) for each rare spelling that passes the guards
+    needing no word list: key, similarity, ambiguity, counts and the entity table."""
     import jellyfish
     from rapidfuzz.distance import Levenshtein
 
@@ -200,7 +254,7 @@ def build_candidates(
             for k in keys[tok]:
                 groups.setdefault(k, set()).add(tok)
     established = {t for t in keys if stats.docs[t] >= s.min_docs and not stats.lower[t.lower()]}
-    out: dict[str, Candidate] = {}
+    out = []
     for v, (key, skel) in keys.items():
         if stats.docs[v] > s.max_variant_docs or v in known or stats.lower[v.lower()]:
             continue
@@ -217,26 +271,7 @@ def build_candidates(
             continue  # as close to two established names: no way to tell which is meant
         if stats.count[d] < s.ratio * stats.count[v] or (d in known and v in known[d]):
             continue
-        if _zipf(v, "en") >= s.english_zipf:
-            continue  # an English word, not a slip
-        shared = {
-            w
-            for w in stats.contexts(v) & stats.contexts(d)
-            if (is_name_token(w) and _zipf(w, "en") < s.context_zipf) or w in _PARTICLES
-        }
-        # A spelling no word list knows, in any of the languages checked, is garble: close to a dominant
-        # name that is enough, further off it needs the dominant spelling in the same document. A
-        # spelling that is known may be a real name (Rubin, Melton, Zhong) or a word of another
-        # language (Zeiträume): only a shared first name or particle makes it a slip.
-        garble = not shared and all(_zipf(v, lang) == 0.0 for lang in s.word_languages)
-        evidence = (
-            f"{v} → {d}: {stats.docs[d]} docs spell it {d}, {stats.docs[v]} {v}; "
-            f"Metaphone {jellyfish.metaphone(d)}; similarity {sim:.2f}"
-            + (f"; both after {', '.join(sorted(shared))}" if shared else "")
-            + ("; no word or name spelled so" if garble else "")
-        )
-        confident = bool(shared) or (garble and sim >= s.garble_similarity)
-        out[v] = Candidate(v, d, evidence, confident, in_document=garble)
+        out.append((v, d, sim, stats.contexts(v) & stats.contexts(d)))
     return out
 
 
