@@ -97,15 +97,19 @@ Weigh = Callable[[Mapping[str, Sequence[str]]], Mapping[tuple[str, str], float]]
 
 
 def weigh_here(wanted: Mapping[str, Sequence[str]]) -> dict[tuple[str, str], float]:
-    """Zipf frequencies looked up in this process. wordfreq's lists are dropped afterwards: some 370 MB
-    for the eight ``word_languages``, which the stage needs only while it builds its candidates."""
+    """Zipf frequencies looked up in this process, one language at a time. Each language's list is
+    dropped once its words are weighed: the stage needs them only while it builds its candidates, and
+    the eight ``word_languages`` held together came to some 370 MB."""
     import wordfreq
 
-    try:
-        return {(w, lang): _zipf(w, lang) for lang, words in wanted.items() for w in words}
-    finally:
-        wordfreq.get_frequency_dict.cache_clear()
-        wordfreq.get_frequency_list.cache_clear()
+    out = {}
+    for lang, words in wanted.items():
+        try:
+            out.update(((w, lang), _zipf(w, lang)) for w in words)
+        finally:
+            wordfreq.get_frequency_dict.cache_clear()
+            wordfreq.get_frequency_list.cache_clear()
+    return out
 
 
 @register
