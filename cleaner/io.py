@@ -26,7 +26,7 @@ class InputError(Exception):
     """An input that cannot be read as text (binary, undecodable, unreadable); reported per item."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Item:
     """One input: where it is, what kind it is, and where its output goes relative to the output dir."""
 
