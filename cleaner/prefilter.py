@@ -38,6 +38,8 @@ _FOREIGN = regex.compile(
 )
 
 Strings = frozenset[str]
+#: Longest match :func:`non_ascii_reach` accepts; beyond it (unbounded repeats) windows make no sense.
+_MAX_REACH = 1000
 
 
 def requirement(source: str) -> Strings | None:
@@ -147,6 +149,63 @@ def _node(op, av) -> tuple[Strings | set[str] | None, Strings | None]:
     if op is C.ASSERT and av[0] == 1:  # a lookahead inside a line: its text is in the line too
         return None, _sequence(av[1])[1]
     return None, None  # any character, classes, lookbehind, negative assertions, backreferences
+
+
+def non_ascii_reach(pattern) -> int | None:
+    """For a compiled ``re`` pattern every match of which holds a non-ASCII character: the longest a
+    match can be, so each match lies within that many characters of a non-ASCII one. None when some
+    match may be all ASCII, when the pattern looks behind or ahead, or when its syntax is unknown.
+
+    This lets a search for rare garble (ftfy's mojibake pattern) look only near the non-ASCII
+    characters of a line instead of at every position."""
+    try:
+        tree = _parser.parse(pattern.pattern, pattern.flags)
+    except Exception:
+        return None
+    if pattern.flags & C.SRE_FLAG_MULTILINE or _looks_around(tree.data) or not _needs_non_ascii(tree.data):
+        return None
+    longest = tree.getwidth()[1]
+    return longest if longest < _MAX_REACH else None  # unbounded repeats: no window
+
+
+def _looks_around(items) -> bool:
+    for op, av in items:
+        if op in (C.ASSERT, C.ASSERT_NOT) or (
+            op == C.AT and av not in (C.AT_BEGINNING, C.AT_BEGINNING_STRING)
+        ):
+            return True  # lookarounds, word boundaries and end anchors depend on text outside a window
+        children = _children(op, av)
+        if any(_looks_around(c) for c in children):
+            return True
+    return False
+
+
+def _children(op, av) -> list:
+    if op == C.SUBPATTERN:
+        return [av[-1]]
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+        return [av[2]]
+    if op == C.BRANCH:
+        return list(av[1])
+    if op == C.ATOMIC_GROUP:
+        return [av]
+    return []
+
+
+def _needs_non_ascii(items) -> bool:
+    """Whether every match of the sequence holds a character above U+007F."""
+    for op, av in items:
+        if op == C.LITERAL and av > 0x7F:
+            return True
+        if op == C.IN and all((o == C.LITERAL and a > 0x7F) or (o == C.RANGE and a[0] > 0x7F) for o, a in av):
+            return True  # a class of non-ASCII characters only (no NEGATE, no category such as \s)
+        if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT) and av[0] >= 1 and _needs_non_ascii(av[2]):
+            return True
+        if op in (C.SUBPATTERN, C.ATOMIC_GROUP) and _needs_non_ascii(_children(op, av)[0]):
+            return True
+        if op == C.BRANCH and all(_needs_non_ascii(b) for b in av[1]):
+            return True
+    return False
 
 
 class Prefilter:

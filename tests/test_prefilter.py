@@ -7,7 +7,7 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.prefilter import Prefilter, requirement
+from cleaner.prefilter import Prefilter, non_ascii_reach, requirement
 from cleaner.stages.lines import LineRules
 from cleaner.text import lines
 
@@ -131,3 +131,57 @@ def test_no_match_of_a_bundled_replace_rule_is_hidden(ruleset):
         for text in [*texts, *(source for source, _ in rule.examples), *rule.keep]:
             if req is not None and rule.pattern.search(text):
                 assert any(s in text.casefold() for s in req), (rule.id, text[:80])
+
+
+# --- non_ascii_reach: windows around non-ASCII characters -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("pattern", "reach"),
+    [
+        ("é", 1),
+        ("é|è", 1),
+        (r"x{0,3}é", 4),
+        (r"[a-z]\s?[ÃÂ] ", 4),
+        ("^[ÃÂ] ", 2),  # ^ only matches where a window starts the string: at the start
+        ("a", None),  # all ASCII
+        ("[^a]", None),  # a negated class holds ASCII characters
+        ("é|a", None),  # one alternative needs no non-ASCII character
+        (r"é\b", None),  # a word boundary looks outside the window
+        ("é(?=x)", None),
+        ("é$", None),
+        ("(?m)^é", None),  # after any newline
+        ("x[éà]+y", None),  # unbounded
+    ],
+)
+def test_non_ascii_reach(pattern, reach):
+    import re
+
+    assert non_ascii_reach(re.compile(pattern)) == reach
+
+
+_MOJIBAKE_ALPHABET = "az \tÃÂâ€™œ©®éÉ¢Ñ¦ñ“•°²ß"
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=_MOJIBAKE_ALPHABET, max_size=12))
+def test_the_windowed_mojibake_search_is_ftfys(line):
+    # unicode.is_bad searches ftfy's pattern only near non-ASCII characters; it must answer as ftfy does
+    from ftfy import badness
+
+    from cleaner.stages.unicode import _BAD_REACH, is_bad
+
+    assert _BAD_REACH is not None  # else the test would compare ftfy with itself
+    assert is_bad(line) == badness.is_bad(line)
+
+
+def test_the_windowed_mojibake_search_is_ftfys_on_the_seeds():
+    from ftfy import badness
+
+    from cleaner.stages.unicode import is_bad
+
+    found = [ln for p in sorted(SEEDS.glob("*.txt")) for ln in p.read_text().splitlines() if not ln.isascii()]
+    # "it z Â â": the match starts two characters before its first non-ASCII one
+    bad = ["Ã\xa0 la", "Ã© at the start", "the cafÃ©", "donâ€™t", "it z Â â", "ends with œ", "ﬁ Ã "]
+    assert found and all(is_bad(ln) == badness.is_bad(ln) for ln in [*found, *bad])
+    assert all(is_bad(ln) for ln in bad[:5])
