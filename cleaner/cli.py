@@ -8,13 +8,14 @@ no ``-o`` is given, diffs, explanations, rule listings); progress and diagnostic
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import sys
 from pathlib import Path
 
 from cleaner.document import FAILED
-from cleaner.io import MISSING, STDIN, UNSUPPORTED, InputError, Item, decode, find_inputs, kind_of, read_bytes
+from cleaner.io import MISSING, STDIN, InputError, Inputs, Item, decode, kind_of, read_bytes
 from cleaner.pipeline import Cleaner
 from cleaner.report import RunReport
 from cleaner.rules import RuleError, load_rules
@@ -106,21 +107,20 @@ def main(argv: list[str] | None = None) -> int:
 def _clean(cleaner: Cleaner, args) -> int:
     if args.jobs < 1:
         return _usage("--jobs must be at least 1")
-    items, problems = find_inputs(args.inputs)
     out_dir = Path(args.output) if args.output and args.output != STDIN else None
-    if out_dir is None and (len(items) != 1 or items[0].kind == "jsonl" or Path(args.inputs[0]).is_dir()):
+    # walked lazily, once per pass: a directory of a million files is never listed whole
+    items = Inputs(args.inputs, out_dir)
+    first = list(itertools.islice(Inputs(args.inputs), 2))  # before leaving out what is inside -o
+    if out_dir is None and (len(first) != 1 or first[0].kind == "jsonl" or Path(args.inputs[0]).is_dir()):
         return _usage(
             "give an output directory with -o (standard output takes exactly one text or HTML file)"
         )
     if args.resume and out_dir is None:
         return _usage("--resume needs an output directory (-o)")
-    if args.engine == "ray" and (out_dir is None or any(i.path == STDIN for i in items)):
+    if args.engine == "ray" and (out_dir is None or STDIN in args.inputs):
         return _usage("--engine ray reads input files and writes to an output directory: give files and -o")
-    if out_dir is not None:
-        items = _outside(items, out_dir)
-    usage = [p for p in problems if p.endswith((MISSING, UNSUPPORTED))]
-    if usage:  # the command line names something that cannot be an input: nothing runs
-        for p in usage:
+    if items.usage:  # the command line names something that cannot be an input: nothing runs
+        for p in items.usage:
             print(f"cleaner: error: {p}", file=sys.stderr)
         return USAGE
     from cleaner.runner import prepare, records, run_items
@@ -133,7 +133,8 @@ def _clean(cleaner: Cleaner, args) -> int:
         except RayUnavailable as exc:
             return _usage(str(exc))
 
-    if cleaner.uses_name_stats and (len(items) > 1 or any(i.kind == "jsonl" for i in items)):
+    first = list(itertools.islice(items, 2))
+    if cleaner.uses_name_stats and (len(first) > 1 or any(i.kind == "jsonl" for i in first)):
         # two passes: name statistics over the whole input first, so every document is repaired
         # by the same corpus consensus
         cleaner = prepare(cleaner, items, jobs=args.jobs, html=args.html, engine=args.engine)
@@ -142,40 +143,38 @@ def _clean(cleaner: Cleaner, args) -> int:
         from cleaner.resume import Journal, run_key
 
         journal = Journal(out_dir, run_key(cleaner, args.html), resume=args.resume)
-    # indexes only: the records of finished items stay in the journal until they are replayed
-    done = {n for n, item in enumerate(items) if journal and journal.finished(item)}
-    todo = [item for n, item in enumerate(items) if n not in done]
     report = RunReport()
     sink = _open_report(args.report)
     report.sink = sink
     completed = False
-    progress = _Progress(len(items), enabled=sys.stderr.isatty() and not args.quiet)
+    progress = _Progress(enabled=sys.stderr.isatty() and not args.quiet)
     try:
-        fresh = iter(
+        done = journal.finished if journal is not None else None
+        for n, (item, outcomes) in enumerate(
             run_items(
                 cleaner,
-                todo,
+                items,
                 out_dir,
                 jobs=args.jobs,
                 html=args.html,
                 verbose=args.verbose,
                 engine=args.engine,
+                skip=done,
             )
-        )
-        for n, item in enumerate(items):
-            if n in done:  # finished by an interrupted run: its records, as that run made them
+        ):
+            if outcomes is None:  # finished by an interrupted run: its records, as that run made them
                 for record in journal.records(item):
                     report.replay(record)
             else:
                 keep = journal is not None and item.path != STDIN
-                for record in records(next(fresh)):  # one at a time: a JSONL item may hold millions
+                for record in records(outcomes):  # one at a time: a JSONL item may hold millions
                     report.replay(record)
                     if keep:
                         journal.record(record)
                 if keep:
                     journal.add(item, _digest(item))
             progress.update(n + 1, item.path)
-        for p in problems:  # symlinks not followed, colliding outputs: the user asked for these files
+        for p in items.problems:  # symlinks not followed, colliding outputs: the user asked for these files
             path, _, reason = p.rpartition(": ")
             report.fail(path, reason)
         completed = True
@@ -206,19 +205,6 @@ def _digest(item: Item) -> str | None:
         return input_digest(item.path)
     except OSError:
         return None
-
-
-def _outside(items: list[Item], out_dir: Path) -> list[Item]:
-    """Drop inputs that live inside the output directory (a rerun would clean its own outputs), except
-    one whose output would be itself: that one stays, so the run refuses it out loud."""
-    out = out_dir.resolve()
-    return [
-        i
-        for i in items
-        if i.path == STDIN
-        or not (path := Path(i.path).resolve()).is_relative_to(out)
-        or (out / i.rel).resolve() == path
-    ]
 
 
 def _open_report(path: str | None):
@@ -325,16 +311,15 @@ def _usage(message: str) -> int:
 
 
 class _Progress:
-    """A one-line progress counter on standard error, only when it is a terminal."""
+    """A one-line progress counter on standard error, only when it is a terminal. It counts the items
+    done; the inputs are walked as they are cleaned, so there is no total to show a bar against."""
 
-    def __init__(self, total: int, enabled: bool):
-        self.total, self.enabled = total, enabled
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
 
     def update(self, n: int, path: str) -> None:
         if self.enabled:
-            width = 30
-            done = int(width * n / max(1, self.total))
-            sys.stderr.write(f"\r[{'#' * done}{'.' * (width - done)}] {n}/{self.total} {path[-40:]:<40}")
+            sys.stderr.write(f"\r{n:,} done  {path[-60:]:<60}")
             sys.stderr.flush()
 
     def close(self) -> None:

@@ -51,82 +51,131 @@ def kind_of(name: str) -> str | None:
     return None
 
 
-def output_rel(rel: PurePosixPath, kind: str) -> str:
-    """``a/b.html`` → ``a/b.txt``; JSONL keeps its name (and its compression)."""
+def output_rel(rel: PurePosixPath | str, kind: str) -> str:
+    """``a/b.html`` → ``a/b.txt``; JSONL keeps its name (and its compression). String work only, as
+    ``PurePosixPath.with_suffix(".txt")`` would do it: it runs once per file of a walk, where building a
+    path object (which interns every part) costs more than the rest."""
+    rel = str(rel)
     if kind == "jsonl":
-        return str(rel)
-    return str(rel.with_suffix(".txt"))
+        return rel
+    head, slash, name = rel.rpartition("/")
+    dot = name.rfind(".")
+    stem = name[:dot] if 0 < dot < len(name) - 1 else name  # pathlib: ".txt" is a name, not a suffix
+    return f"{head}{slash}{stem}.txt"
 
 
 def find_inputs(paths: list[str]) -> tuple[list[Item], list[str]]:
-    """Expand the command line's inputs into items, sorted; returns (items, problems with the paths).
+    """The items the command line's inputs name, as a list, and the problems with them: what
+    :class:`Inputs` finds, for callers that want it all at once."""
+    inputs = Inputs(paths)
+    items = list(inputs)
+    return items, inputs.problems
+
+
+class Inputs:
+    """The items the command line's inputs name, in order, found afresh each time they are iterated.
 
     Directories are walked recursively in sorted order; files of other types are skipped; a symlink
-    that leads out of the directory given is not followed.
+    that leads out of the directory given is not followed. Two inputs that map to one output (a.html
+    and a.txt -> a.txt) are not merged: the later one is refused, a problem. With ``out_dir``, inputs
+    inside it are left out (a rerun would clean its own outputs), except one whose output would be
+    itself, which stays so that the run refuses it out loud.
+
+    Nothing is listed up front: a run over a directory tree of a million files holds one directory's
+    entries at a time (they must be sorted), not the million. Only when several inputs are given are
+    the output names of all but the last kept, to find outputs that collide across them.
     """
-    items: list[Item] = []
-    problems: list[str] = []
-    for given in paths:
-        _expand(given, items, problems)
-    # two inputs may map to one output (a.html and a.txt -> a.txt): the later one is refused, not merged
-    seen: dict[str, str] = {}
-    unique = []
-    for item in items:
-        if item.rel in seen and item.path != STDIN:
-            problems.append(f"{item.path}: output {item.rel} is already the output of {seen[item.rel]}")
-            continue
-        seen[item.rel] = item.path
-        unique.append(item)
-    return unique, problems
 
+    def __init__(self, paths: list[str], out_dir: Path | None = None):
+        self.paths = list(paths)
+        self.out = out_dir.resolve() if out_dir is not None else None
+        #: problems with the command line itself: a path that is missing or of an unsupported type
+        self.usage = [p for p in map(_usage_problem, self.paths) if p]
+        self._noted: dict[str, None] = {}  # problems found while walking, once each, in order
 
-def _expand(given: str, items: list[Item], problems: list[str]) -> None:
-    """Add the items one command-line input names; note what is wrong with it in ``problems``."""
-    if given == STDIN:
-        items.append(Item(STDIN, "text", "stdin.txt"))
-        return
-    p = Path(given)
-    if p.is_dir():
-        root = p.resolve()
-        top = str(p)
-        for entry in _walk(top):
+    @property
+    def problems(self) -> list[str]:
+        """Every problem found so far: the command line's, then the walks' (symlinks not followed,
+        colliding outputs); complete once the items have been iterated to the end."""
+        return self.usage + list(self._noted)
+
+    def __iter__(self) -> Iterator[Item]:
+        earlier: dict[str, str] = {}  # output -> input, over the inputs before the last
+        for n, given in enumerate(self.paths):
+            for item in self._expand(given):
+                if item.path != STDIN and item.rel in earlier:
+                    self._note(f"{item.path}: output {item.rel} is already the output of {earlier[item.rel]}")
+                    continue
+                if n < len(self.paths) - 1:
+                    earlier.setdefault(item.rel, item.path)
+                if self._outside(item):
+                    yield item
+
+    def _note(self, problem: str) -> None:
+        self._noted[problem] = None
+
+    def _outside(self, item: Item) -> bool:
+        if self.out is None or item.path == STDIN:
+            return True
+        path = Path(item.path).resolve()
+        return not path.is_relative_to(self.out) or (self.out / item.rel).resolve() == path
+
+    def _expand(self, given: str) -> Iterator[Item]:
+        if given == STDIN:
+            yield Item(STDIN, "text", "stdin.txt")
+            return
+        p = Path(given)
+        if p.is_dir():
+            yield from self._directory(str(p), "", p.resolve(), given)
+        elif p.is_file() and (kind := kind_of(p.name)) is not None:
+            yield Item(str(p), kind, output_rel(PurePosixPath(p.name), kind))
+
+    def _directory(self, path: str, prefix: str, root: Path, given: str) -> Iterator[Item]:
+        """The items under ``path`` (``prefix``: its path relative to the input, "" or ending in "/"), in
+        the order of their relative paths, without entering symbolic links to directories.
+
+        One ``scandir`` per directory, whose entries know their type (``sorted(rglob("*"))`` built a Path
+        and made two system calls per file: 24 s and twice the memory for 100,000 files). A directory
+        sorts as its name plus "/", which is where its files fall among the paths ("a.txt" < "a/b.txt").
+        """
+        try:
+            with os.scandir(path) as it:
+                entries = list(it)
+        except OSError:  # unreadable: as rglob did, there is nothing to list here
+            return
+        is_dir = {e.name: e.is_dir(follow_symlinks=False) for e in entries}
+        entries.sort(key=lambda e: e.name + "/" if is_dir[e.name] else e.name)
+        # Two files of one input share an output only when they are in the same directory (a.html and
+        # a.txt), so the outputs taken are kept per directory, while it is being walked.
+        taken: dict[str, str] = {}
+        for entry in entries:
+            if is_dir[entry.name]:
+                yield from self._directory(entry.path, f"{prefix}{entry.name}/", root, given)
+                continue
             kind = kind_of(entry.name)
             if kind is None or not entry.is_file():
                 continue
             if entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(root):
-                problems.append(f"{entry.path}: symlink out of {given} not followed")
+                self._note(f"{entry.path}: symlink out of {given} not followed")
                 continue
-            rel = PurePosixPath(entry.path[len(top) + 1 :].replace(os.sep, "/"))
-            items.append(Item(entry.path, kind, output_rel(rel, kind)))
-    elif p.is_file():
-        kind = kind_of(p.name)
-        if kind is None:
-            problems.append(f"{given}: {UNSUPPORTED}")
-            return
-        items.append(Item(str(p), kind, output_rel(PurePosixPath(p.name), kind)))
-    else:
-        problems.append(f"{given}: {MISSING}")
+            rel = output_rel(prefix + entry.name, kind)
+            if rel in taken:
+                self._note(f"{entry.path}: output {rel} is already the output of {taken[rel]}")
+                continue
+            taken[rel] = entry.path
+            yield Item(entry.path, kind, rel)
 
 
-def _walk(top: str) -> Iterator[os.DirEntry]:
-    """Everything under ``top`` but its directories, in the order of the paths relative to it, without
-    entering symbolic links to directories.
-
-    One ``scandir`` per directory, whose entries know their type: a ``sorted(rglob("*"))`` built a Path
-    and made two system calls per file, 24 s and twice the memory for 100,000 files. A directory sorts as
-    its name plus "/", which is where its files fall among the paths ("a.txt" < "a/b.txt").
-    """
-    try:
-        with os.scandir(top) as it:
-            entries = list(it)
-    except OSError:  # unreadable: as rglob did, there is nothing to list here
-        return
-    is_dir = {e.name: e.is_dir(follow_symlinks=False) for e in entries}
-    for entry in sorted(entries, key=lambda e: e.name + "/" if is_dir[e.name] else e.name):
-        if is_dir[entry.name]:
-            yield from _walk(entry.path)
-        else:
-            yield entry
+def _usage_problem(given: str) -> str | None:
+    """What makes a command-line input unusable, if anything."""
+    if given == STDIN:
+        return None
+    p = Path(given)
+    if p.is_dir():
+        return None
+    if p.is_file():
+        return None if kind_of(p.name) else f"{given}: {UNSUPPORTED}"
+    return f"{given}: {MISSING}"
 
 
 def read_bytes(path: str) -> bytes:

@@ -16,14 +16,14 @@ inputs and the output directory must be on a filesystem every node sees (NFS, a 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from cleaner.io import STDIN, Item
 from cleaner.namestats import NameStats
 from cleaner.pipeline import Cleaner
-from cleaner.runner import Outcome, encoded_outcomes, ordered, process_item, stats_of
+from cleaner.runner import Outcome, encoded_outcomes, ordered, process_item, stats_of, unless_skipped
 
 # Tasks in flight per CPU of the cluster: enough to keep every worker busy, few enough to bound memory.
 _PER_CPU = 4
@@ -71,24 +71,31 @@ def _window() -> int:
 
 
 def run_items(
-    cleaner: Cleaner, items: list[Item], out_dir: Path | None, *, html: bool, verbose: bool
-) -> Iterator[list[Outcome]]:
-    """Outcomes per item, in input order, each item cleaned (and its output written) by a Ray task."""
+    cleaner: Cleaner,
+    items: Iterable[Item],
+    out_dir: Path | None,
+    *,
+    html: bool,
+    verbose: bool,
+    skip: Callable[[Item], bool] | None = None,
+) -> Iterator[tuple[Item, list[Outcome] | None]]:
+    """Each item with its outcomes, in input order, each item cleaned (and its output written) by a Ray
+    task; an item ``skip`` accepts is not (see :func:`cleaner.runner.run_items`)."""
     ray = _ray()
     shared = ray.put(cleaner)
     task = ray.remote(_clean_task)
-    yield from ordered(
-        lambda item: task.remote(shared, item, out_dir, html, verbose), items, _window(), get=ray.get
+    yield from unless_skipped(
+        lambda item: task.remote(shared, item, out_dir, html, verbose), items, _window(), skip, get=ray.get
     )
 
 
-def collect_name_stats(cleaner: Cleaner, items: list[Item], *, html: bool) -> NameStats:
+def collect_name_stats(cleaner: Cleaner, items: Iterable[Item], *, html: bool) -> NameStats:
     """The first pass on the cluster: one statistics task per item, merged here."""
     ray = _ray()
     shared = ray.put(cleaner)
     task = ray.remote(_stats_task)
     total = cleaner.collect_name_stats(())  # empty, with the configured memory bound
-    todo = [i for i in items if i.path != STDIN]
+    todo = (i for i in items if i.path != STDIN)
     for stats in ordered(lambda item: task.remote(shared, item, html), todo, _window(), get=ray.get):
         total.absorb(stats)
     return total

@@ -7,6 +7,7 @@ both paths produce the same bytes.
 
 from __future__ import annotations
 
+import itertools
 import json
 import multiprocessing
 import sys
@@ -156,33 +157,76 @@ def _with_meta(result: CleanResult, extra: dict[str, Any]) -> CleanResult:
 
 def run_items(
     cleaner: Cleaner,
-    items: list[Item],
+    items: Iterable[Item],
     out_dir: Path | None,
     *,
     jobs: int = 1,
     html: bool = False,
     verbose: bool = False,
     engine: str = "local",
-) -> Iterator[list[Outcome]]:
+    skip: Callable[[Item], bool] | None = None,
+) -> Iterator[tuple[Item, list[Outcome] | None]]:
     """Process items in order, serially, in ``jobs`` worker processes or as Ray tasks (``engine="ray"``,
-    after :func:`cleaner.rayengine.connect`); yields outcomes in input order."""
+    after :func:`cleaner.rayengine.connect`); yields each item with its outcomes, in input order.
+
+    ``items`` is read once, lazily, a bounded window ahead of what has been yielded, so a stream of a
+    million items is never held. An item ``skip`` accepts (asked once, in order) is not processed: its
+    outcomes are None (``--resume`` replays what the interrupted run recorded)."""
     if engine == "ray":
         from cleaner import rayengine
 
-        yield from rayengine.run_items(cleaner, items, out_dir, html=html, verbose=verbose)
+        yield from rayengine.run_items(cleaner, items, out_dir, html=html, verbose=verbose, skip=skip)
         return
-    if jobs <= 1 or len(items) <= 1:
+    few, items = at_most_one(items)
+    if jobs <= 1 or few:
         for item in items:
-            yield process_item(cleaner, item, out_dir, html=html, verbose=verbose)
+            skipped = skip is not None and skip(item)
+            yield item, None if skipped else process_item(cleaner, item, out_dir, html=html, verbose=verbose)
         return
     if multiprocessing.get_start_method() == "fork":
         # workers forked from a warmed-up process share one copy of its language profiles and word
         # lists (copy on write) instead of each loading its own
         cleaner.warm_up()
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(cleaner,)) as pool:
-        yield from ordered(
-            lambda item: pool.submit(_work, item, out_dir, html, verbose), items, window=jobs * 4
+        yield from unless_skipped(
+            lambda item: pool.submit(_work, item, out_dir, html, verbose), items, jobs * 4, skip
         )
+
+
+def unless_skipped(
+    submit: Callable[[Item], Any],
+    items: Iterable[Item],
+    window: int,
+    skip: Callable[[Item], bool] | None,
+    get: Callable[[Any], Any] = Future.result,
+) -> Iterator[tuple[Item, Any]]:
+    """:func:`ordered` over items, each yielded with its result; an item ``skip`` accepts is not
+    submitted, and its result is None."""
+
+    def start(item: Item) -> tuple[Item, Any]:
+        return item, None if skip is not None and skip(item) else submit(item)
+
+    def result(started: tuple[Item, Any]) -> tuple[Item, Any]:
+        item, handle = started
+        return item, None if handle is None else get(handle)
+
+    return ordered(start, items, window, get=result)
+
+
+def at_most_one(items: Iterable[Item]) -> tuple[bool, Iterable[Item]]:
+    """Whether ``items`` holds one item or none (a pool would be all overhead), and the same items to go
+    on with: the two looked at are put back in front, so a one-shot iterator loses nothing and a
+    directory walk is not started twice."""
+    it = iter(items)
+    head = list(itertools.islice(it, 2))
+    return len(head) <= 1, itertools.chain(head, it)
+
+
+def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """Lists of ``size`` items, the last one shorter (``itertools.batched`` from Python 3.12 on)."""
+    it = iter(items)
+    while batch := list(itertools.islice(it, size)):
+        yield batch
 
 
 _worker_cleaner: Cleaner | None = None
@@ -247,7 +291,7 @@ def stats_of(cleaner: Cleaner, item: Item, html: bool) -> NameStats:
 
 
 def collect_name_stats(
-    cleaner: Cleaner, items: list[Item], *, jobs: int = 1, html: bool = False, engine: str = "local"
+    cleaner: Cleaner, items: Iterable[Item], *, jobs: int = 1, html: bool = False, engine: str = "local"
 ) -> NameStats:
     """First pass over the inputs: name statistics, per item in workers and merged (merge is addition,
     so the result does not depend on ``jobs``, the engine or the order items finish in)."""
@@ -255,7 +299,8 @@ def collect_name_stats(
         from cleaner import rayengine
 
         return rayengine.collect_name_stats(cleaner, items, html=html)
-    if jobs <= 1 or len(items) <= 1:
+    few, items = at_most_one(items)
+    if jobs <= 1 or few:
         total = cleaner.collect_name_stats(())  # empty, with the configured memory bound
         for item in items:
             if item.path != STDIN:
@@ -266,7 +311,7 @@ def collect_name_stats(
 
 
 def prepare(
-    cleaner: Cleaner, items: list[Item], *, jobs: int = 1, html: bool = False, engine: str = "local"
+    cleaner: Cleaner, items: Iterable[Item], *, jobs: int = 1, html: bool = False, engine: str = "local"
 ) -> Cleaner:
     """The first pass: the cleaner for the second, carrying the corpus's name statistics.
 
@@ -274,7 +319,8 @@ def prepare(
     then weighs the names stage's candidates against wordfreq's lists, one language per task. The main
     process loads the language profiles meanwhile and never loads those lists (some 370 MB), so the
     cleaning workers it forks next do not carry them either."""
-    if engine == "ray" or jobs <= 1 or len(items) <= 1:
+    few, items = at_most_one(items)
+    if engine == "ray" or jobs <= 1 or few:
         return cleaner.with_name_stats(
             collect_name_stats(cleaner, items, jobs=jobs, html=html, engine=engine)
         )
@@ -290,14 +336,14 @@ def prepare(
 
 
 def _stats_in(
-    pool: ProcessPoolExecutor, cleaner: Cleaner, items: list[Item], html: bool, jobs: int
+    pool: ProcessPoolExecutor, cleaner: Cleaner, items: Iterable[Item], html: bool, jobs: int
 ) -> NameStats:
     total = cleaner.collect_name_stats(())  # empty, with the configured memory bound
-    todo = [i for i in items if i.path != STDIN]
+    todo = (i for i in items if i.path != STDIN)
     # Items go in batches: a file's statistics take a few milliseconds, less than sending one task and
     # its result through the pool, and one result per batch leaves the main process less to add up.
     # On 586 bench pages the pass took as long with 2 workers as with 1 until it was batched.
-    batches = (todo[i : i + STATS_BATCH] for i in range(0, len(todo), STATS_BATCH))
+    batches = batched(todo, STATS_BATCH)
     for stats in ordered(lambda batch: pool.submit(_work_stats, batch, html), batches, window=jobs * 4):
         total.absorb(stats)
     return total
