@@ -18,7 +18,6 @@ Guards the pipeline enforces, whatever the stages do:
 from __future__ import annotations
 
 import copy
-import dataclasses
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -203,7 +202,7 @@ class _Run:
         if has_letters(self.text) and not has_letters(new):
             self.warnings.append(f"{stage.name}: rolled back, it would leave no text")
             return False
-        self.edits.extend(dataclasses.replace(e, step=self.step) for e in res.edits)
+        self.edits.extend(e.at_step(self.step) for e in res.edits)
         self.step += 1
         self.text = new
         self._merge(res.metadata)
