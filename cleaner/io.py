@@ -128,7 +128,7 @@ class Inputs:
         if p.is_dir():
             yield from self._directory(str(p), "", p.resolve(), given)
         elif p.is_file() and (kind := kind_of(p.name)) is not None:
-            yield Item(str(p), kind, output_rel(PurePosixPath(p.name), kind))
+            yield Item(str(p), kind, output_rel(p.name, kind))
 
     def _directory(self, path: str, prefix: str, root: Path, given: str) -> Iterator[Item]:
         """The items under ``path`` (``prefix``: its path relative to the input, "" or ending in "/"), in

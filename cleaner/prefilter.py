@@ -162,22 +162,33 @@ def non_ascii_reach(pattern) -> int | None:
         tree = _parser.parse(pattern.pattern, pattern.flags)
     except Exception:
         return None
-    if pattern.flags & C.SRE_FLAG_MULTILINE or _looks_around(tree.data) or not _needs_non_ascii(tree.data):
+    # with IGNORECASE a non-ASCII letter may match an ASCII one (the Kelvin sign matches "k"); with
+    # MULTILINE, ^ matches after every line break
+    if pattern.flags & (C.SRE_FLAG_IGNORECASE | C.SRE_FLAG_MULTILINE):
+        return None
+    if not _window_safe(tree.data) or not _needs_non_ascii(tree.data):
         return None
     longest = tree.getwidth()[1]
     return longest if longest < _MAX_REACH else None  # unbounded repeats: no window
 
 
-def _looks_around(items) -> bool:
+def _window_safe(items) -> bool:
+    """Whether the sequence matches the same inside a window of the text as in the whole text: it only
+    consumes characters, and anchors at most at the start (which a window that does not start the text
+    never matches). Lookarounds, word boundaries, end anchors, backreferences and conditionals do not
+    qualify, nor does anything unknown."""
     for op, av in items:
-        if op in (C.ASSERT, C.ASSERT_NOT) or (
-            op == C.AT and av not in (C.AT_BEGINNING, C.AT_BEGINNING_STRING)
-        ):
-            return True  # lookarounds, word boundaries and end anchors depend on text outside a window
         children = _children(op, av)
-        if any(_looks_around(c) for c in children):
-            return True
-    return False
+        if op == C.AT:
+            safe = av in (C.AT_BEGINNING, C.AT_BEGINNING_STRING)
+        else:
+            safe = bool(op in _CONSUMING or children) and all(_window_safe(c) for c in children)
+        if not safe:
+            return False
+    return True
+
+
+_CONSUMING = (C.LITERAL, C.NOT_LITERAL, C.IN, C.ANY)
 
 
 def _children(op, av) -> list:

@@ -152,6 +152,10 @@ def test_no_match_of_a_bundled_replace_rule_is_hidden(ruleset):
         ("é$", None),
         ("(?m)^é", None),  # after any newline
         ("x[éà]+y", None),  # unbounded
+        ("(?i)é", None),  # case-insensitive: the Kelvin sign matches "k"
+        (r"(é)\1", None),  # a backreference
+        ("(é)?(?(1)a|b)é", None),  # a conditional
+        ("(?>é)", 1),
     ],
 )
 def test_non_ascii_reach(pattern, reach):
