@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from cleaner.document import Document, StageResult
 from cleaner.prefilter import Prefilter
 from cleaner.stage import BOOL, INT, REGEX, Field, Rule, Stage, register
-from cleaner.stages.lines import check_line_rule
+from cleaner.stages.lines import check_line_rule, first_match
 from cleaner.text import Line, ends_sentence, lines, word_count
 
 _MAX_WORDS = 12  # boundary and teaser lines are headings and stamps: short
@@ -156,11 +156,10 @@ class Appended(Stage):
         found = prefilter.candidates(norms)
 
         def match(k: int) -> Rule | None:
-            for i in sorted(found.get(k, set()).union(prefilter.always)):
-                rule = rules[i]
-                if counts[k] <= rule.param("max_words", _MAX_WORDS) and rule.pattern.fullmatch(norms[k]):
-                    return rule
-            return None
+            i = first_match(
+                rules, found.get(k, set()).union(prefilter.always), norms[k], counts, k, _MAX_WORDS
+            )
+            return rules[i] if i >= 0 else None
 
         return match
 

@@ -155,11 +155,20 @@ class LineRules:
         candidates = set(gated)
         if self.always and _possible(self.always_union, norm):
             candidates.update(self.always)
-        for i in sorted(candidates):
-            rule = self.rules[i]
-            if counts[k] <= _max_words(rule) and rule.pattern.fullmatch(norm) is not None:
-                return i
-        return -1
+        return first_match(self.rules, candidates, norm, counts, k)
+
+
+def first_match(
+    rules: Sequence[Rule], candidates, norm: str, counts, k: int, default_words: int = DEFAULT_MAX_WORDS
+) -> int:
+    """Index of the first rule among ``candidates`` (indexes into ``rules``, tried in rule order) that
+    matches line ``k``, ``norm``, whole and within its ``max_words``; -1 when none does. ``counts[k]``
+    is asked only when there is a rule to try (a lazy word count is a regex pass of its own)."""
+    for i in sorted(candidates):
+        rule = rules[i]
+        if counts[k] <= rule.param("max_words", default_words) and rule.pattern.fullmatch(norm) is not None:
+            return i
+    return -1
 
 
 _SEEN_MAX = 1 << 17  # lines remembered per stage; cleared when full
