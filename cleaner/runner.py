@@ -349,12 +349,17 @@ def _stats_in(
     return total
 
 
-#: Items per first-pass task (see :func:`_stats_in`).
+#: Items per first-pass task, in a process pool or on Ray (see :func:`_stats_in`).
 STATS_BATCH = 8
 
 
-def _work_stats(batch: list[Item], html: bool) -> NameStats:
-    total = _worker_cleaner.collect_name_stats(())
+def stats_of_batch(cleaner: Cleaner, batch: list[Item], html: bool) -> NameStats:
+    """The name statistics of a batch of items (the unit of work of a parallel first pass)."""
+    total = cleaner.collect_name_stats(())
     for item in batch:
-        total.absorb(stats_of(_worker_cleaner, item, html))
+        total.absorb(stats_of(cleaner, item, html))
     return total
+
+
+def _work_stats(batch: list[Item], html: bool) -> NameStats:
+    return stats_of_batch(_worker_cleaner, batch, html)
