@@ -77,7 +77,7 @@ def best_time(make: Callable[[], Callable[[str], object]], texts: Sequence[str],
 def cold(cleaner: Cleaner) -> Cleaner:
     """The cleaner with every memo cache emptied: what a new worker process starts with. Word lists a
     library has loaded stay loaded (a one-time cost per process, not per document)."""
-    from cleaner.stages.language import detect
+    from cleaner.langid import detect
     from cleaner.text import lines, word_count
 
     for cache in (detect, lines, word_count):
