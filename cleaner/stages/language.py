@@ -29,8 +29,8 @@ from dataclasses import dataclass
 
 import regex
 
-from cleaner.document import Document, Edit, StageResult
 from cleaner import langid
+from cleaner.document import Document, Edit, StageResult
 from cleaner.langid import UNDETERMINED, detect
 from cleaner.stage import Stage, register
 from cleaner.text import lines, word_count
