@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from typing import NamedTuple
 
 import regex
@@ -14,6 +15,10 @@ _WORD = regex.compile(
     r"(?:(?![\p{Han}\p{Hiragana}\p{Katakana}])[\p{L}\p{N}])(?:(?![\p{Han}\p{Hiragana}\p{Katakana}])[\p{L}\p{N}'’-])*"
 )
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
+# The same words in ASCII text, for the standard library's engine, which runs this simple class about five
+# times faster than ``regex`` runs the one above: a word starts at a letter or digit and runs on over
+# letters, digits, apostrophes and hyphens (``_WORD`` in ASCII; tests/test_text.py compares the two).
+_ASCII_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'-]*")
 #: Everything str.splitlines() breaks on; stripped from a line's end to get its content.
 LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 #: Characters that end a sentence or a quoted sentence: a paragraph ending in one of them is complete.
@@ -80,10 +85,9 @@ def line_cache(fn):
 def word_count(s: str) -> int:
     """Words in ``s`` (two CJK characters count as one). Cached: every line stage counts the same
     lines, pass after pass."""
-    n = len(_WORD.findall(s))
     if s.isascii():
-        return n
-    return n + len(_CJK.findall(s)) // 2
+        return len(_ASCII_WORD.findall(s))
+    return len(_WORD.findall(s)) + len(_CJK.findall(s)) // 2
 
 
 def has_letters(s: str) -> bool:
