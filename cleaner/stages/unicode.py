@@ -50,7 +50,7 @@ class UnicodeSettings:
     # mis-decoded Chinese or Hindi, four or more in text mis-decoded twice, so a 0.5 limit rolled back the
     # repair of any page that is mostly mojibake. Nothing is lost (each sequence becomes the character
     # its bytes encode); what the stage removes outright is invisible (controls, soft hyphens,
-    # zero-width spaces), and the pipeline's guard against leaving no letters still holds.
+    # zero-width spaces), and a text its repair would leave without letters is dropped (Unicode.apply).
     max_delete_share: float = 1.0
 
 
@@ -92,7 +92,7 @@ _ANCHORS = non_ascii_anchors(badness.BADNESS_RE)
 
 def _scan() -> re.Pattern:
     """One regex that finds in a page what the check looks for: a character ftfy changes anywhere, an
-    entity, a carriage return that is no "\r\n" (a line's break), or an anchor of mojibake (which ftfy's
+    entity, a carriage return that is no "\\r\\n" (a line's break), or an anchor of mojibake (which ftfy's
     pattern, tried around it, then confirms or not). It starts with one character class, so the regex
     engine skips ahead to that class's characters instead of trying each branch at every position."""
     anywhere = _inner(_ANYWHERE)
@@ -146,11 +146,13 @@ def lines_for_ftfy(text: str) -> list[tuple[int, int]]:
     scan of the page: its cost is a pass of the regex engine plus work at what the scan finds."""
     out = []
     after = 0  # where the line after the last one picked starts
+    start = end = nxt = 0  # the line of the last hit (a long line may hold many anchors)
     for m in _SCAN.finditer(text):
         p = m.start()
         if p < after:
             continue
-        start, end, nxt = _line_at(text, p)
+        if p >= nxt:
+            start, end, nxt = _line_at(text, p)
         if text[p] in _DIRECT or _bad_near(text, start, end, p, m.end()):
             out.append((start, end))
             after = nxt
