@@ -10,7 +10,8 @@ Two rule kinds:
   - ``quote-spacing``: straight double quotes, whose direction is known only by counting. In each
     paragraph with an even number of ``"``, the 1st, 3rd, ... open and the others close; an opening
     quote gets a space before it and none after, a closing one none before and a space after a letter.
-    Paragraphs with an odd count are left alone (an inch mark or a quote spanning paragraphs).
+    Paragraphs with an odd count are left alone (an inch mark or a quote spanning paragraphs), and so
+    are paragraphs with a U+FFFD outside a word (a character lost in decoding may have been a quote).
   - ``doubled-words``: ``additional additional`` → ``additional``. Only words of ``min_length`` letters
     or more, and never a word in ``allow`` ("had had", "that that", French "nous nous" are grammar).
   - ``split-paragraph``: a paragraph that starts with a comma, semicolon or lower-case letter continues
@@ -110,6 +111,8 @@ def _triples(fixer, rule: Rule, text: str) -> list[tuple[int, int, str]]:
 
 _QUOTE = regex.compile(r'"')
 _OPEN_NEEDS_SPACE = regex.compile(r"[\p{L}\p{N},:;]")
+# U+FFFD, a character lost in decoding, outside a word (inside one it was a letter: "insatur\ufffds")
+_LOST_QUOTE = regex.compile(r"(?<!\w)\ufffd|\ufffd(?!\w)")
 
 
 def quote_spacing(stage, rule: Rule, text: str) -> list[Edit]:
@@ -117,7 +120,8 @@ def quote_spacing(stage, rule: Rule, text: str) -> list[Edit]:
     for ln in lines(text):
         s = ln.content
         quotes = [m.start() for m in _QUOTE.finditer(s)]
-        if not quotes or len(quotes) % 2:
+        # an odd count, or a character lost in decoding that may have been a quote: the count proves nothing
+        if not quotes or len(quotes) % 2 or _LOST_QUOTE.search(s):
             continue
         for n, q in enumerate(quotes):
             at = ln.start + q
