@@ -86,7 +86,7 @@ def test_bundled_local_rules_match_the_same_line_by_line(ruleset):
             assert by_line == _whole(rule, text), rule.id
 
 
-QUOTES = st.text(alphabet='ab „“”‘’"\'.,;:!?-\t\nAB1s', max_size=60)
+QUOTES = st.text(alphabet="ab „“”‘’\"'.,;:!?-\t\nAB1s", max_size=60)
 
 
 @settings(max_examples=300, deadline=None)
