@@ -30,7 +30,7 @@ from re import _parser
 import regex
 
 from cleaner.prefilter import _FOREIGN, _PROPERTY
-from cleaner.text import Line, lines
+from cleaner.text import BoundedMemo, Line, lines
 
 #: ``\p{...}`` properties that can never match a newline: letters, marks, numbers, punctuation, symbols,
 #: and scripts (by name). Anything else (``\p{C}``, ``\p{Z}``, ``\P{...}``) is not proved safe.
@@ -143,11 +143,10 @@ class LineMemo:
 
     def __init__(self, parts: Sequence[Part]):
         self.parts = tuple(parts)
-        self._memo: dict[str, LineResult] = {}
-        self._chars = 0
+        self._memo = BoundedMemo(_MEMO_CHARS)  # line content -> LineResult
 
     def __getstate__(self):
-        return {**self.__dict__, "_memo": {}, "_chars": 0}
+        return {**self.__dict__, "_memo": BoundedMemo(_MEMO_CHARS)}
 
     def run(self, text: str) -> list[list[tuple[int, int, str]]]:
         out: list[list[tuple[int, int, str]]] = [[] for _ in self.parts]
@@ -157,12 +156,12 @@ class LineMemo:
             return [part(text) for part in self.parts]  # the proof covers "\n" only
         memo = self._memo
         all_lines = list(lines(text))
-        unknown = [ln for ln in all_lines if ln.content not in memo]
+        unknown = [ln for ln in all_lines if memo.get(ln.content) is None]
         if len(unknown) * 4 > len(all_lines):
             self._scan_whole(text, all_lines)  # mostly new text (a first pass): one scan per part
         else:
             for ln in unknown:
-                self._remember(ln.content, tuple(tuple(part(ln.content)) for part in self.parts))
+                memo.put(ln.content, tuple(tuple(part(ln.content)) for part in self.parts))
         for ln in all_lines:
             found = memo.get(ln.content)
             if found is None:  # the memo started afresh during this text: compute the line again
@@ -180,15 +179,7 @@ class LineMemo:
                 ln = all_lines[i]
                 per_line[i][k].append((s - ln.start, e - ln.start, new))
         for ln, found in zip(all_lines, per_line, strict=True):
-            if ln.content not in self._memo:
-                self._remember(ln.content, tuple(map(tuple, found)))
-
-    def _remember(self, content: str, found: LineResult) -> None:
-        if self._chars + len(content) > _MEMO_CHARS:
-            self._memo.clear()
-            self._chars = 0
-        self._memo[content] = found
-        self._chars += len(content)
+            self._memo.put(ln.content, tuple(map(tuple, found)))
 
 
 class LocalRules:

@@ -165,6 +165,7 @@ class _Run:
         self.warnings: list[str] = []
         self.step = 0
         self.dropped: str | None = None
+        self.nonspace = nonspace(self.text)  # kept up to date from each applied stage's edits
 
     def result(self) -> CleanResult:
         limit = self.cleaner.ruleset.max_document_chars
@@ -212,7 +213,10 @@ class _Run:
         new = apply_edits(self.text, res.edits)
         if new == self.text:
             return False
-        before, after = nonspace(self.text), nonspace(new)
+        # the non-space characters of the new text, from the edits alone: each is a replacement of
+        # ``old`` by ``new`` in the text, so the count changes by theirs (no pass over the whole text)
+        before = self.nonspace
+        after = before - sum(nonspace(e.old) - nonspace(e.new) for e in res.edits)
         share = (before - after) / before if before else 0.0
         if share > stage.max_delete_share:
             self.warnings.append(
@@ -226,6 +230,7 @@ class _Run:
         self.edits.extend(e.at_step(self.step) for e in res.edits)
         self.step += 1
         self.text = new
+        self.nonspace = after
         self._merge(res.metadata)
         return True
 

@@ -109,3 +109,28 @@ def nonspace(s: str) -> int:
 def ends_sentence(s: str) -> bool:
     s = s.rstrip()
     return bool(s) and s[-1] in TERMINAL
+
+
+class BoundedMemo:
+    """A memo keyed by a line (or a tuple that starts with one), bounded by the characters of its lines:
+    when they pass ``max_chars`` it starts afresh. For the results a stage computes per line and meets
+    again in the pipeline's later passes; not pickled by the stages that hold one (a worker builds its
+    own)."""
+
+    def __init__(self, max_chars: int = 4_000_000):
+        self.max_chars = max_chars
+        self._items: dict = {}
+        self._chars = 0
+
+    def get(self, key):
+        return self._items.get(key)
+
+    def put(self, key, value):
+        """Remember ``value`` under ``key`` and return it."""
+        size = len(key[0] if isinstance(key, tuple) else key)
+        if self._chars + size > self.max_chars:
+            self._items.clear()
+            self._chars = 0
+        self._items[key] = value
+        self._chars += size
+        return value

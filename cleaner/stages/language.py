@@ -33,7 +33,7 @@ from cleaner import langid
 from cleaner.document import Document, Edit, StageResult
 from cleaner.langid import UNDETERMINED, detect
 from cleaner.stage import Stage, register
-from cleaner.text import lines, word_count
+from cleaner.text import BoundedMemo, lines, word_count
 
 _WORD = regex.compile(r"\p{L}+")
 #: A paragraph longer than this is identified by its start: enough for any identifier, and the cost
@@ -153,6 +153,13 @@ class Language(Stage):
     Settings = LanguageSettings
     description = "document language (fastText lid.176, seeded langdetect when unsure); foreign paragraphs"
 
+    def __init__(self, settings=None, rules=()):
+        super().__init__(settings, rules)
+        self._memo = BoundedMemo()
+
+    def __getstate__(self):
+        return {**self.__dict__, "_memo": BoundedMemo()}  # a cache: a worker builds its own
+
     def warm_up(self) -> None:
         langid.warm_up()  # the fastText model and langdetect's 55 language profiles
         for lang in ("en", *self.settings.fast_languages):
@@ -184,20 +191,13 @@ class Language(Stage):
         edits: list[Edit] = []
         foreign = []
         for n, ln in enumerate(ln for ln in lines(text) if not ln.blank):
-            if word_count(ln.content) < s.min_paragraph_words:  # cached: the line stages counted it
+            key = (ln.content, lang, home)
+            found = self._memo.get(key)
+            if found is None:
+                found = self._memo.put(key, self._foreign(ln.content, lang, home, common))
+            if not found:
                 continue
-            low = ln.content.lower()
-            # split() words first: five times cheaper than the regex, and a paragraph in the document's
-            # language has so many common words (a third, not the 3% asked) that the punctuation a split
-            # word keeps cannot hide them all
-            if share(low.split(), common) >= s.foreign_share:
-                continue
-            pw = _WORD.findall(low)
-            if len(pw) < s.min_paragraph_words or share(pw, common) >= s.foreign_share:
-                continue
-            other, p = self._paragraph_language(ln.content, pw, home)
-            if other in (lang, UNDETERMINED) or p < s.min_confidence:
-                continue
+            other, p = found
             foreign.append({"paragraph": n, "language": other, "text": ln.content[:80]})
             if s.action == "remove":
                 reason = f"paragraph in {other} (p={p:.2f}) in a {lang} document"
@@ -205,6 +205,30 @@ class Language(Stage):
         if foreign:
             meta["foreign_paragraphs"] = foreign
         return StageResult(edits=tuple(edits), metadata=meta)
+
+    def _foreign(
+        self, content: str, lang: str, home: str, common: frozenset[str]
+    ) -> tuple[str, float] | tuple:
+        """(language, confidence) of a paragraph confidently in another language than ``lang``, else ().
+
+        A function of the paragraph and the document's language and script, remembered by the stage:
+        the later passes of the pipeline meet the same paragraphs again."""
+        s = self.settings
+        if word_count(content) < s.min_paragraph_words:  # cached: the line stages counted it
+            return ()
+        low = content.lower()
+        # split() words first: five times cheaper than the regex, and a paragraph in the document's
+        # language has so many common words (a third, not the 3% asked) that the punctuation a split
+        # word keeps cannot hide them all
+        if share(low.split(), common) >= s.foreign_share:
+            return ()
+        pw = _WORD.findall(low)
+        if len(pw) < s.min_paragraph_words or share(pw, common) >= s.foreign_share:
+            return ()
+        other, p = self._paragraph_language(content, pw, home)
+        if other in (lang, UNDETERMINED) or p < s.min_confidence:
+            return ()
+        return other, p
 
     def _paragraph_language(self, content: str, words: list[str], home: str) -> tuple[str, float]:
         """The language of a paragraph that has almost no common words of the document's language."""
