@@ -30,7 +30,7 @@ from re import _parser
 import regex
 
 from cleaner.prefilter import _FOREIGN, _PROPERTY
-from cleaner.text import BoundedMemo, Line, lines
+from cleaner.text import OTHER_BREAKS, BoundedMemo, Line, lines
 
 #: ``\p{...}`` properties that can never match a newline: letters, marks, numbers, punctuation, symbols,
 #: and scripts (by name). Anything else (``\p{C}``, ``\p{Z}``, ``\P{...}``) is not proved safe.
@@ -39,8 +39,6 @@ _SAFE_PROPERTY = regex.compile(
     r"Latin|Greek|Cyrillic|Han|Hiragana|Katakana|Hangul|Arabic|Hebrew|Thai)\}|\\p[LMNPS]"
 )
 _NEWLINE = ord("\n")
-#: Line breaks of str.splitlines() other than "\n": a text holding one is scanned whole.
-_OTHER_BREAKS = regex.compile("[\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 _SAFE_CATEGORIES = {C.CATEGORY_NOT_SPACE, C.CATEGORY_WORD, C.CATEGORY_DIGIT, C.CATEGORY_NOT_LINEBREAK}
 
 
@@ -152,7 +150,7 @@ class LineMemo:
         out: list[list[tuple[int, int, str]]] = [[] for _ in self.parts]
         if not self.parts or not text:
             return out
-        if _OTHER_BREAKS.search(text):
+        if OTHER_BREAKS.search(text):
             return [part(text) for part in self.parts]  # the proof covers "\n" only
         memo = self._memo
         all_lines = list(lines(text))

@@ -21,6 +21,8 @@ _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'-]*")
 #: Everything str.splitlines() breaks on; stripped from a line's end to get its content.
 LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+#: Finds a line break other than "\n": the text's lines are then not simply its "\n"-separated parts.
+OTHER_BREAKS = re.compile("[" + LINE_BREAKS[1:] + "]")
 #: Characters that end a sentence or a quoted sentence: a paragraph ending in one of them is complete.
 TERMINAL = '.!?…:;"”’»)]。！？」』）'
 
