@@ -23,6 +23,7 @@ line; after that a line's content maps to its matches, so a later pass scans onl
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Callable, Sequence
 from re import _constants as C
 from re import _parser
@@ -30,7 +31,7 @@ from re import _parser
 import regex
 
 from cleaner.prefilter import _FOREIGN, _PROPERTY
-from cleaner.text import OTHER_BREAKS, BoundedMemo, Line, lines
+from cleaner.text import OTHER_BREAKS
 
 #: ``\p{...}`` properties that can never match a newline: letters, marks, numbers, punctuation, symbols,
 #: and scripts (by name). Anything else (``\p{C}``, ``\p{Z}``, ``\P{...}``) is not proved safe.
@@ -131,53 +132,79 @@ _MEMO_CHARS = 8_000_000  # characters of line content remembered before the memo
 
 
 class LineMemo:
-    """Apply ``parts`` (each a function from a text to its matches) to a text line by line, remembering
-    each line's results by its content. Every part must be line-local (see :func:`line_local`).
+    """Apply ``parts`` (each a function from a text to its matches) to a text, remembering which lines
+    have been seen and what the lines with matches yield. Every part must be line-local (see
+    :func:`line_local`).
 
     Returns, per part, the matches in text order with positions in the text: the same as running each
-    part over the whole text. The memo is a cache of a pure function of a line, bounded in characters;
-    it does not pickle (a worker builds its own).
+    part over the whole text. A text made mostly of unseen lines (a document's first pass) is scanned
+    whole, one C loop per part, and its lines are noted in a set (C code too); in a later pass only the
+    unseen lines are scanned, one by one. The memo is a cache of a pure function of a line, bounded in
+    characters; it does not pickle (a worker builds its own).
     """
 
     def __init__(self, parts: Sequence[Part]):
         self.parts = tuple(parts)
-        self._memo = BoundedMemo(_MEMO_CHARS)  # line content -> LineResult
+        self._reset()
+
+    def _reset(self) -> None:
+        self._seen: set[str] = set()  # lines whose matches are known
+        self._found: dict[str, LineResult] = {}  # ... and, for those that have any, the matches
+        self._chars = 0
 
     def __getstate__(self):
-        return {**self.__dict__, "_memo": BoundedMemo(_MEMO_CHARS)}
+        state = dict(self.__dict__)
+        state.update(_seen=set(), _found={}, _chars=0)
+        return state
 
     def run(self, text: str) -> list[list[tuple[int, int, str]]]:
-        out: list[list[tuple[int, int, str]]] = [[] for _ in self.parts]
         if not self.parts or not text:
-            return out
+            return [[] for _ in self.parts]
         if OTHER_BREAKS.search(text):
             return [part(text) for part in self.parts]  # the proof covers "\n" only
-        memo = self._memo
-        all_lines = list(lines(text))
-        unknown = [ln for ln in all_lines if memo.get(ln.content) is None]
-        if len(unknown) * 4 > len(all_lines):
-            self._scan_whole(text, all_lines)  # mostly new text (a first pass): one scan per part
-        else:
-            for ln in unknown:
-                memo.put(ln.content, tuple(tuple(part(ln.content)) for part in self.parts))
-        for ln in all_lines:
-            found = memo.get(ln.content)
-            if found is None:  # the memo started afresh during this text: compute the line again
-                found = tuple(tuple(part(ln.content)) for part in self.parts)
-            for k, matches in enumerate(found):
-                out[k].extend((ln.start + s, ln.start + e, new) for s, e, new in matches)
+        parts_lines = text.split("\n")
+        seen = self._seen
+        unseen = [i for i, c in enumerate(parts_lines) if c not in seen]
+        if self._chars + len(text) > _MEMO_CHARS:
+            self._reset()
+            unseen = list(range(len(parts_lines)))
+        if len(unseen) * 4 > len(parts_lines):
+            return self._scan_whole(text, parts_lines)
+        found = self._found
+        for i in unseen:
+            content = parts_lines[i]
+            if content in seen:  # a line twice among the unseen ones
+                continue
+            result = tuple(tuple(part(content)) for part in self.parts)
+            seen.add(content)
+            self._chars += len(content)
+            if any(result):
+                found[content] = result
+        out: list[list[tuple[int, int, str]]] = [[] for _ in self.parts]
+        hits = [i for i, c in enumerate(parts_lines) if c in found]
+        if hits:
+            starts = [0, *itertools.accumulate(len(c) + 1 for c in parts_lines)]
+            for i in hits:
+                at = starts[i]
+                for k, matches in enumerate(found[parts_lines[i]]):
+                    out[k].extend((at + s, at + e, new) for s, e, new in matches)
         return out
 
-    def _scan_whole(self, text: str, all_lines: list[Line]) -> None:
-        starts = [ln.start for ln in all_lines]
-        per_line: list[list[list[tuple[int, int, str]]]] = [[[] for _ in self.parts] for _ in all_lines]
-        for k, part in enumerate(self.parts):
-            for s, e, new in part(text):
-                i = bisect.bisect_right(starts, s) - 1
-                ln = all_lines[i]
-                per_line[i][k].append((s - ln.start, e - ln.start, new))
-        for ln, found in zip(all_lines, per_line, strict=True):
-            self._memo.put(ln.content, tuple(map(tuple, found)))
+    def _scan_whole(self, text: str, parts_lines: list[str]) -> list[list[tuple[int, int, str]]]:
+        out = [part(text) for part in self.parts]
+        self._seen.update(parts_lines)
+        self._chars += len(text)
+        if any(out):
+            starts = [0, *itertools.accumulate(len(c) + 1 for c in parts_lines)]
+            per_line: dict[int, list[list[tuple[int, int, str]]]] = {}
+            for k, matches in enumerate(out):
+                for s, e, new in matches:
+                    i = bisect.bisect_right(starts, s) - 1
+                    at = starts[i]
+                    per_line.setdefault(i, [[] for _ in self.parts])[k].append((s - at, e - at, new))
+            for i, result in per_line.items():
+                self._found[parts_lines[i]] = tuple(map(tuple, result))
+        return out
 
 
 class LocalRules:
