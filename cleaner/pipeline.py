@@ -38,7 +38,7 @@ from cleaner.namestats import NameStats
 from cleaner.patterns import PatternTimeout, time_limit_for
 from cleaner.rules import RuleSet, load_rules
 from cleaner.stage import Stage, registry
-from cleaner.text import has_letters, nonspace
+from cleaner.text import has_letters, nonspace, relines
 
 if TYPE_CHECKING:
     from cleaner.stages.names import Weigh
@@ -229,6 +229,7 @@ class _Run:
             return False
         self.edits.extend(e.at_step(self.step) for e in res.edits)
         self.step += 1
+        relines(self.text, res.edits, new)  # the next stage finds the new text's lines ready
         self.text = new
         self.nonspace = after
         self._merge(res.metadata)

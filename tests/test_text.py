@@ -24,3 +24,27 @@ def test_word_count_examples():
     assert word_count("-- ' - _ __") == 0
     assert word_count("état d’esprit") == 2
     assert word_count("中文测试") == 2
+
+
+EDIT_TEXT = st.text(alphabet="ab \n\t\x85\u2028.", max_size=30)
+
+
+@settings(max_examples=600)
+@given(st.data())
+def test_relines_gives_the_lines_of_the_new_text(data):
+    """The lines derived from the old text's lines and the edits equal the lines of the new text split
+    afresh: positions, numbers, contents and norms."""
+    from cleaner.document import Edit, apply_edits
+    from cleaner.text import lines, relines
+
+    old = data.draw(EDIT_TEXT)
+    cuts = sorted(data.draw(st.lists(st.integers(0, len(old)), max_size=8)))
+    edits = [
+        Edit("s", "r", a, b, old[a:b], data.draw(EDIT_TEXT), "why")
+        for a, b in zip(cuts[::2], cuts[1::2], strict=False)
+    ]
+    new = apply_edits(old, edits)
+    lines.cache_clear()
+    derived = relines(old, edits, new)
+    lines.cache_clear()
+    assert derived == lines(new)
