@@ -50,3 +50,22 @@ def test_nonspace_counts_follow_from_the_edits(data):
         edits.append(Edit("s", "r", start, end, text[start:end], data.draw(TEXT), "why"))
     after = apply_edits(text, edits)
     assert nonspace(after) == nonspace(text) - sum(nonspace(e.old) - nonspace(e.new) for e in edits)
+
+
+SPANS = st.lists(st.tuples(st.integers(0, 12), st.integers(0, 4)), max_size=12)
+
+
+@settings(max_examples=1000)
+@given(SPANS)
+def test_non_overlapping_keeps_what_the_one_by_one_choice_keeps(spans):
+    """The fast path (every edit disjoint from every other) gives what choosing one by one gives."""
+    from cleaner import stage
+
+    edits = [Edit("s", f"r{i}", a, a + n, "x" * n, "", "why") for i, (a, n) in enumerate(spans)]
+    slow_all = stage._all_disjoint
+    try:
+        stage._all_disjoint = lambda ordered: False
+        slow = stage.non_overlapping(edits)
+    finally:
+        stage._all_disjoint = slow_all
+    assert stage.non_overlapping(edits) == slow

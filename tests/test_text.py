@@ -48,3 +48,19 @@ def test_relines_gives_the_lines_of_the_new_text(data):
     derived = relines(old, edits, new)
     lines.cache_clear()
     assert derived == lines(new)
+
+
+def test_no_cjk_character_comes_before_the_plain_word_path():
+    """word_count counts a line whose characters are all below U+2E80 without the CJK look-ahead."""
+    import regex
+
+    from cleaner.text import _FIRST_CJK
+
+    below = "".join(chr(i) for i in range(ord(_FIRST_CJK)) if not 0xD800 <= i <= 0xDFFF)
+    assert regex.search(r"[\p{Han}\p{Hiragana}\p{Katakana}]", below) is None
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=st.characters(max_codepoint=0x2E7F), max_size=60))
+def test_plain_word_count_is_the_regex_count(s):
+    assert word_count.__wrapped__(s) == reference_count(s)
