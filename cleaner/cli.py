@@ -19,6 +19,7 @@ from cleaner.io import MISSING, STDIN, InputError, Inputs, Item, decode, kind_of
 from cleaner.pipeline import Cleaner
 from cleaner.report import RunReport
 from cleaner.rules import RuleError, load_rules
+from cleaner.scanplan import slow_reasons
 from cleaner.stage import registry
 
 OK, DIFFERENT, USAGE, FAILURES = 0, 1, 2, 3
@@ -288,7 +289,14 @@ def _rules(cleaner: Cleaner, args) -> int:
                 "description": stages[stage.name].description,
                 "settings": {k: v for k, v in vars(stage.settings).items()},
                 "rules": [
-                    {"id": r.id, "kind": r.kind, "reason": r.reason, "source": r.source} for r in stage.rules
+                    {
+                        "id": r.id,
+                        "kind": r.kind,
+                        "reason": r.reason,
+                        "source": r.source,
+                        "slow": slow_reasons(r),
+                    }
+                    for r in stage.rules
                 ],
             }
         )
@@ -299,9 +307,11 @@ def _rules(cleaner: Cleaner, args) -> int:
         settings = ", ".join(f"{k}={v!r}" for k, v in entry["settings"].items())
         print(f"{entry['stage']}: {entry['description']}" + (f"  [{settings}]" if settings else ""))
         for r in entry["rules"]:
-            print(f"  {r['id']:<34} {r['kind']:<9} {r['reason']}")
+            slow = f"  [slow: {'; '.join(r['slow'])}]" if r["slow"] else ""
+            print(f"  {r['id']:<34} {r['kind']:<9} {r['reason']}{slow}")
     total = sum(len(e["rules"]) for e in listing)
-    print(f"cleaner rules: {len(listing)} stages, {total} rules, valid", file=sys.stderr)
+    slow = sum(1 for e in listing for r in e["rules"] if r["slow"])
+    print(f"cleaner rules: {len(listing)} stages, {total} rules, valid; {slow} slow", file=sys.stderr)
     return OK
 
 
