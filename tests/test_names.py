@@ -8,6 +8,7 @@ import pytest
 
 from cleaner import Cleaner, load_rules
 from cleaner.namestats import NameStats
+from cleaner.stages.names import NamesSettings
 
 ARTICLE = (
     "Special envoy Steve Witkoff met officials in Moscow on {day}, and Witkoff said the talks went well."
@@ -17,9 +18,12 @@ DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
 
 @pytest.fixture(scope="module")
 def consensus_only():
-    """The bundled pipeline without the entity table, so only consensus can repair names."""
+    """The bundled pipeline without the entity table and world evidence: only consensus repairs."""
     rs = load_rules()
-    return Cleaner(dataclasses.replace(rs, rules={**rs.rules, "names": ()}))
+    names = dataclasses.replace(rs.settings.get("names") or NamesSettings(), world=False)
+    return Cleaner(
+        dataclasses.replace(rs, rules={**rs.rules, "names": ()}, settings={**rs.settings, "names": names})
+    )
 
 
 def corpus(*extra: str, n: int = 5) -> list[str]:
@@ -54,12 +58,13 @@ PUTIN = [f"President Vladimir Putin spoke to officials on {d} about the war." fo
 
 
 def test_a_real_name_without_context_evidence_is_only_flagged(consensus_only):
-    # Patin is a real surname (wordfreq knows it): sounding like Putin is not enough
-    doc = "Reporters asked Patin about the weather on Sunday, and nobody answered the question at all."
+    # Paton is a real surname (wordfreq: Zipf 2.76, above English's word threshold): sounding like
+    # Putin is not enough
+    doc = "Reporters asked Paton about the weather on Sunday, and nobody answered the question at all."
     result = run(consensus_only, [*PUTIN, doc], doc)
     assert names_edits(result) == []
-    assert "Patin" in result.text
-    assert any(c.startswith("Patin → Putin?") for c in result.metadata["name_candidates"])
+    assert "Paton" in result.text
+    assert any(c.startswith("Paton → Putin?") for c in result.metadata["name_candidates"])
 
 
 def test_a_real_name_with_context_evidence_is_repaired(consensus_only):
@@ -74,7 +79,7 @@ def test_close_garble_needs_no_context(consensus_only):
     result = run(consensus_only, corpus(doc), doc)
     assert names_edits(result) == [("corpus-consensus", "Witkof", "Witkoff")]
     (edit,) = [e for e in result.edits if e.stage == "names"]
-    assert "no word or name spelled so" in edit.reason
+    assert "no word (Zipf 0.00 < 2.0 in en)" in edit.reason
 
 
 def test_distant_garble_needs_the_document_or_context(consensus_only):
@@ -128,7 +133,11 @@ def test_known_legitimate_variants_are_never_merged(cleaner):
 
 
 def test_two_established_names_that_sound_alike_are_not_guessed_between(consensus_only):
-    texts = [f"President Vladimir Putin and President Volodymyr Zelensky met on {d}." for d in DAYS]
+    texts = [
+        f"President Vladimir Putin and President Volodymyr Zelensky met on {d}, and they said that "
+        "the talks were good for both of them."
+        for d in DAYS
+    ]
     doc = "President Vlodymir spoke about the talks on Sunday, officials said afterwards."
     result = run(consensus_only, [*texts, doc], doc)
     assert names_edits(result) == []  # as close to Vladimir as to Volodymyr: no guess
