@@ -42,7 +42,7 @@ import regex
 
 from cleaner import Cleaner, load_rules
 from cleaner.namestats import NameStats
-from cleaner.stages.names import _title_case
+from cleaner.stages.names import _derived, _title_case
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_BENCH = REPO.parent / "shared" / "bench"
@@ -154,14 +154,18 @@ def cached_weigh():
     return weigh
 
 
-def false_repairs(only: Cleaner, bodies: list[str], stats: NameStats | None) -> tuple[int, Counter]:
-    """Words the stage changes in clean text (single documents, or with the corpus's statistics)."""
+def false_repairs(
+    only: Cleaner, labelled: list[tuple[str, str]], stats: NameStats | None
+) -> tuple[Counter, Counter]:
+    """Words the stage changes in clean text (single documents, or with the corpus's statistics):
+    by data set, and each change with its count."""
     cleaner = only if stats is None else only.with_name_stats(stats, cached_weigh())
-    changed = Counter()
-    for body in bodies:
+    by_set, changed = Counter(), Counter()
+    for key, body in labelled:
         for e in names_edits(cleaner.clean(body)):
-            changed[f"{e.old} → {e.new}"] += 1
-    return sum(changed.values()), changed
+            changed[f"{e.old} → {e.new} ({e.rule})"] += 1
+            by_set[key.split("/")[0]] += 1
+    return by_set, changed
 
 
 def score(cleaner: Cleaner, texts: list[str], injections: list[Injection], stats) -> dict:
@@ -202,8 +206,14 @@ def miss_cause(inj, edits, result, lex, names, text, stats) -> str:
         return "repaired to another form"
     if any(c.startswith(f"{inj.wrong} → ") for c in result.metadata.get("name_candidates", ())):
         return "flagged only (ambiguous, the corpus knows another, or no context evidence)"
-    if lex.is_word(inj.wrong) or lex.is_listed(inj.wrong):
-        return f"the slip is a word (Zipf >= {lex.word_zipf}) or a listed name"
+    if lex.is_word(inj.wrong):
+        return f"the slip is a word (Zipf >= {lex.word_zipf})"
+    if lex.is_listed(inj.wrong):
+        return "the slip is a listed name"
+    if len(inj.wrong) < s.min_length:
+        return f"the slip is shorter than {s.min_length} letters"
+    if not inj.wrong.isascii():
+        return "the slip has accented letters"
     wrong, name = inj.wrong.lower(), inj.name.lower()
     if skeleton(wrong) != skeleton(name) and name not in unslip(wrong):
         return "the slip is not one the stage undoes (unslip, skeleton)"
@@ -211,10 +221,14 @@ def miss_cause(inj, edits, result, lex, names, text, stats) -> str:
         return "the slip is too far from the name (similarity)"
     elsewhere = len(regex.findall(rf"(?<!\p{{L}}){inj.name}(?!\p{{L}})", text))
     corpus = stats is not None and stats.docs[inj.name] >= s.min_docs
+    if _derived(wrong, name):
+        return "the slip looks like a plural or demonym of the name"
     if lex.frequency(name) >= s.name_zipf:
         if lex.frequency(name) - lex.frequency(wrong) < s.world_gap:
             return "the name is not common enough above the slip"
         return "other guard"
+    if elsewhere == 1 and not corpus:
+        return "the document spells the name right only once"
     if elsewhere or corpus:
         return "other guard"
     return "the name is neither common nor elsewhere in the document" + (
@@ -287,10 +301,14 @@ def main(argv: list[str] | None = None) -> int:
 
     stats = only.collect_name_stats(bodies)
     for mode, st in (("single", None), ("corpus", stats)):
-        n, changed = false_repairs(only, bodies, st)
+        by_set, changed = false_repairs(only, labelled, st)
+        n = sum(by_set.values())
         figures[f"clean_{mode}_changed_words"] = n
         figures[f"clean_{mode}_changed_per_100_articles"] = round(100 * n / len(bodies), 2)
-        figures[f"clean_{mode}_changes"] = changed.most_common(12)
+        figures[f"clean_{mode}_changed_per_100_by_set"] = {
+            name: round(100 * by_set[name] / k, 2) for name, k in figures["by_set"].items()
+        }
+        figures[f"clean_{mode}_changes"] = sorted(changed.items())
 
     texts, injections = inject(bodies, random.Random(args.seed), args.share)
     figures["injected_by_kind"] = dict(sorted(Counter(i.kind for i in injections).items()))

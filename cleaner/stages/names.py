@@ -194,7 +194,8 @@ class Names(Stage):
         #: key -> the names the corpus establishes with it: where corpus consensus overrules the world
         self.established: dict[str, tuple[str, ...]] = {}
         if stats is not None and self.settings.consensus:
-            self.candidates = build_candidates(stats, self.settings, self.known, weigh)
+            listed = self.lexicon("en").listed if self.settings.world else frozenset()
+            self.candidates = build_candidates(stats, self.settings, self.known, weigh, listed)
             self.established = _established(stats, self.settings)
 
     def with_stats(self, stats: NameStats, weigh: Weigh = weigh_here) -> Names:
@@ -228,24 +229,26 @@ class Names(Stage):
             first = {}  # name token -> where it first stands
             for m in words:
                 first.setdefault(m.group(), m.start())
+            lower = {w for w in first if w.islower()}  # the document's words in lower case
             fixes: dict[str, tuple[str, str, str]] = {}  # variant -> (rule, right form, reason)
             for v, cand in sorted((v, self.candidates.get(v)) for v in counts):
-                if cand is not None:
-                    if cand.confident or (cand.in_document and cand.dominant in counts):
-                        reason = cand.evidence + (
-                            "" if cand.confident else "; the document itself spells it " + cand.dominant
-                        )
-                        fixes[v] = (CONSENSUS, cand.dominant, reason)
-                    else:
-                        flagged.append(
-                            f"{cand.variant} → {cand.dominant}? ({cand.evidence}; no context evidence)"
-                        )
-                elif world and self._world_candidate(v, text, first[v], self.lexicon(lang)):
-                    found = self._world_fix(v, counts, self.lexicon(lang), lang)
-                    if found is not None and found[0] is None:
-                        flagged.append(found[2])
-                    elif found is not None:
-                        fixes[v] = found
+                if cand is not None and (cand.confident or (cand.in_document and cand.dominant in counts)):
+                    reason = cand.evidence + (
+                        "" if cand.confident else "; the document itself spells it " + cand.dominant
+                    )
+                    fixes[v] = (CONSENSUS, cand.dominant, reason)
+                    continue
+                found = None
+                # Without the corpus's say-so, the world and the document may still settle it; the
+                # corpus's own names of the same key, as close, stop them (see _world_fix)
+                if world and self._world_candidate(v, text, first[v], lower, self.lexicon(lang)):
+                    found = self._world_fix(v, counts, lower, _sentence_start(text, first[v]), lang)
+                if found is not None and found[0] is not None:
+                    fixes[v] = found
+                elif cand is not None:
+                    flagged.append(f"{v} → {cand.dominant}? ({cand.evidence}; no context evidence)")
+                elif found is not None:
+                    flagged.append(found[2])
             for m in words:
                 if (fix := fixes.get(m.group())) is not None:
                     edits.append(self.edit(fix[0], m.start(), m.end(), text, fix[1], fix[2]))
@@ -269,7 +272,7 @@ class Names(Stage):
             sample_words(text, 3000), self.settings.english_share
         )
 
-    def _world_candidate(self, v: str, text: str, at: int, lex: Lexicon) -> bool:
+    def _world_candidate(self, v: str, text: str, at: int, lower: set[str], lex: Lexicon) -> bool:
         """Whether ``v`` may be a slip the world can repair: a plain capitalised ASCII word, no real
         word or listed name, that the corpus does not establish, not a known form, never written in
         lower case (then it is a word), standing in prose rather than a Title Case heading."""
@@ -284,37 +287,54 @@ class Names(Stage):
             return False
         if _title_case(text[text.rfind("\n", 0, at) + 1 : (text.find("\n", at) + 1 or len(text) + 1) - 1]):
             return False  # in a heading Every Word Is Capitalised: the capital marks no name
-        return regex.search(r"(?<![\p{L}-])" + v.lower() + r"(?![\p{L}-])", text) is None
+        return v.lower() not in lower
 
     def _world_fix(
-        self, v: str, counts: Counter, lex: Lexicon, lang: str
+        self, v: str, counts: Counter, lower: set[str], opens: bool, lang: str
     ) -> tuple[str | None, str, str] | None:
         """(rule, right form, reason) for a slip ``v``; (None, form, candidate note) when the evidence
-        does not settle it; None when there is no candidate at all."""
+        does not settle it; None when there is no candidate at all. ``opens``: ``v`` opens a sentence."""
         from rapidfuzz.distance import Levenshtein
 
         s = self.settings
+        lex = self.lexicon(lang)
         zv = lex.frequency(v)
         options: dict[str, tuple[str, str]] = {}  # right form -> (rule, evidence)
         # A slip is made once: a spelling the document repeats is its own
         if counts[v] <= s.slip_max_count:
             for d, zd in lex.matches(v):
-                if zd - zv >= s.world_gap:
-                    options[d] = (WORLD, f"{d} is common in {lang} (Zipf {zd:.2f})")
+                # A word the document writes in lower case is no name here (said, same, main); at the
+                # start of a sentence the capital says nothing, so only a listed name will do
+                if zd - zv >= s.world_gap and d.lower() not in lower and (not opens or lex.is_listed(d)):
+                    listed = ", a listed name" if lex.is_listed(d) else ""
+                    options[d] = (WORLD, f"{d} is common in {lang} (Zipf {zd:.2f}{listed})")
             for d in sorted({f for k in keys(v) for f in self._known_keys.get(k, ())}):
                 options[d] = (WORLD, f"{d} is a name of the entity table")
         vk = set(keys(v))
         if counts[v] <= s.slip_max_count:  # the document's own spelling, more often: better evidence
             near = unslip(v.lower())
             for d in sorted(counts):
-                if counts[d] > counts[v] and d[1:].islower() and (d.lower() in near or vk & set(keys(d))):
+                # more often, or as often and more common in the world (a slip is rarer than its name)
+                more = counts[d] > counts[v] or lex.frequency(d) >= lex.frequency(v) + 1.0
+                if (
+                    more
+                    and counts[d] >= counts[v]
+                    and len(d) >= s.min_length
+                    and d[1:].islower()
+                    and d.lower() not in lower  # For, a word at the start of sentences
+                    and (d.lower() in near or vk & set(keys(d)))
+                ):
                     options[d] = (DOCUMENT, f"the document spells it {d} {counts[d]}×, {v} {counts[v]}×")
-        scored = []  # (shares a key, similarity, Zipf, form, rule, evidence): the best is the largest
+        # (how alike, similarity, Zipf, form, rule, evidence): the best is the largest. Alike first:
+        # the same skeleton (a doubled letter, an h, y/i, w/v/f: Annne is Anne, not Annie), then a
+        # shared key, then the document's own spelling
+        scored = []
         for d, (rule, evidence) in options.items():
             sim = Levenshtein.normalized_similarity(v.lower(), d.lower())
             if sim >= s.garble_similarity and not _derived(v, d):
-                shares = bool(vk & set(keys(d))) or rule == DOCUMENT
-                scored.append((shares, round(sim, 3), lex.frequency(d), d, rule, evidence))
+                dk = keys(d)
+                alike = 2 if dk[1] == keys(v)[1] else 1 if vk & set(dk) or rule == DOCUMENT else 0
+                scored.append((alike, round(sim, 3), lex.frequency(d), d, rule, evidence))
         if not scored:
             return None
         scored.sort(reverse=True)
@@ -339,6 +359,7 @@ class Names(Stage):
             for e in self.established.get(k, ())
             if e not in (v, d)
             and Levenshtein.normalized_similarity(v.lower(), e.lower()) > sim - s.ambiguity_margin
+            and s.ratio * self.stats.count[e] > self.stats.count[d]  # not far rarer than d there
         }
         if rivals or corpus:
             return None, d, f"{v} → {d}? ({why}; but {', '.join(sorted(rivals | corpus))} as close)"
@@ -357,6 +378,12 @@ class Names(Stage):
 
 
 _LINE_WORD = regex.compile(r"\p{L}{4,}")
+_OPENS = regex.compile(r"(?:^|[.!?:;\"“”‘’'(\[—–]|\n)\s*$")
+
+
+def _sentence_start(text: str, at: int) -> bool:
+    """The word at ``at`` opens a sentence, a line or a quotation."""
+    return _OPENS.search(text, max(0, at - 4), at) is not None
 
 
 def _title_case(line: str) -> bool:
@@ -365,27 +392,38 @@ def _title_case(line: str) -> bool:
     return len(words) >= 2 and 2 * sum(w[0].isupper() for w in words) > len(words)
 
 
-#: Endings that make another word of a name: plurals (the Caldwells), demonyms (Albertan, Texans)
-_DERIVED = ("s", "es", "n", "ns", "an", "ans", "ian", "ians")
+#: Endings that make another word of a name: plurals (the Caldwells), demonyms (Texans, Albertan)
+_DERIVED = ("s", "es", "an", "ans", "ian", "ians")
 
 
 def _derived(v: str, d: str) -> bool:
     """One is the other with an ending (the Caldwells, an Albertan): another word, not a slip."""
     a, b = sorted((v.lower(), d.lower()), key=len)
-    return any(b == a + end for end in _DERIVED) or (a.endswith("y") and b == a[:-1] + "ies")
+    if a.endswith("y") and b == a[:-1] + "ies":
+        return True
+    # -n and -ns make demonyms after a vowel only (Korea, Korean); Alan/Alann, Collins/Collinss are
+    # doubled letters
+    if b[len(a) :] == a[-1]:
+        return False
+    return any(b == a + end for end in _DERIVED) or (a[-1] in "aeio" and b in (a + "n", a + "ns"))
 
 
 def build_candidates(
-    stats: NameStats, s: NamesSettings, known: dict[str, frozenset[str]], weigh: Weigh = weigh_here
+    stats: NameStats,
+    s: NamesSettings,
+    known: dict[str, frozenset[str]],
+    weigh: Weigh = weigh_here,
+    listed: frozenset[str] = frozenset(),
 ) -> dict[str, Candidate]:
     """Rare spellings that map to a dominant spelling, under every guard of the module docstring.
 
     The guards that need no word list come first (:func:`_rivals`); the words the remaining guards look
-    up are then weighed in one batch, so ``weigh`` can load the list once, anywhere."""
+    up are then weighed in one batch, so ``weigh`` can load the list once, anywhere. ``listed``: the
+    lower-cased listed names (:mod:`cleaner.worldnames`), real names however rare."""
     rivals = _rivals(stats, s, known)
     wanted: set[str] = set()
-    for v, _, _, context in rivals:
-        wanted.add(v)
+    for v, d, _, context in rivals:
+        wanted.update((v, d))
         wanted.update(w for w in context if is_name_token(w))
     zipf = weigh({"en": sorted(wanted)}) if rivals else {}
     garble_below = s.word_zipf_of("en")
@@ -396,10 +434,19 @@ def build_candidates(
         shared = {
             w for w in context if (is_name_token(w) and zipf[w, "en"] < s.context_zipf) or w in _PARTICLES
         }
-        # A spelling below the language's word threshold is garble: close to a dominant name that is
-        # enough, further off it needs the dominant spelling in the same document. A spelling above it
-        # may be a real name (Rubin, Melton, Zhong): only a shared first name or particle makes it a slip.
-        garble = not shared and zipf[v, "en"] < garble_below
+        # A spelling wordfreq has never seen, or one below the language's word threshold and world_gap
+        # below the dominant one (fryday, Friday), is garble: close to a dominant name that is enough,
+        # further off it needs the dominant spelling in the same document. A spelling above it may be a
+        # real name (Rubin, Melton, Zhong), and so may a rare one near a common name (Cortney, Liisa),
+        # a listed one or an accented one (Danièle): only a shared first name or particle makes those
+        # a slip.
+        zv = zipf[v, "en"]
+        garble = (
+            not shared
+            and (zv == 0.0 or (zv < garble_below and zipf[d, "en"] - zv >= s.world_gap))
+            and v.isascii()
+            and v.lower() not in listed
+        )
         evidence = (
             f"{v} → {d}: {stats.docs[d]} docs spell it {d}, {stats.docs[v]} {v}; "
             f"Metaphone {keys(d)[0]}; similarity {sim:.2f}"
