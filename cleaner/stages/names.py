@@ -43,6 +43,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -50,7 +51,7 @@ from dataclasses import dataclass
 import regex
 
 from cleaner.document import Document, Edit, StageResult
-from cleaner.namestats import _WORD, NameStats, is_name_token
+from cleaner.namestats import NameStats, is_name_token
 from cleaner.stage import STR, STRS, Field, Rule, Stage, non_overlapping, register
 from cleaner.stages.replace import _Probe, check_pairs
 from cleaner.worldnames import Lexicon, keys, lexicon, unslip
@@ -106,16 +107,23 @@ class NamesSettings:
 
     def word_zipf_of(self, lang: str) -> float:
         """The ``word_zipf`` threshold of ``lang`` ("*" when it has none of its own)."""
-        table = {}
-        for entry in self.word_zipf:
-            code, _, value = entry.partition("=")
-            try:
-                table[code.strip()] = float(value)
-            except ValueError:
-                raise ValueError(f"word_zipf entries are 'lang=zipf', got {entry!r}") from None
-        if "*" not in table:
-            raise ValueError("word_zipf needs a '*=zipf' entry for the other languages")
+        table = _thresholds(self.word_zipf)
         return table.get(lang, table["*"])
+
+
+@functools.lru_cache(maxsize=16)
+def _thresholds(entries: tuple[str, ...]) -> dict[str, float]:
+    """``("en=2.0", "*=2.5")`` as ``{"en": 2.0, "*": 2.5}``."""
+    table = {}
+    for entry in entries:
+        code, _, value = entry.partition("=")
+        try:
+            table[code.strip()] = float(value)
+        except ValueError:
+            raise ValueError(f"word_zipf entries are 'lang=zipf', got {entry!r}") from None
+    if "*" not in table:
+        raise ValueError("word_zipf needs a '*=zipf' entry for the other languages")
+    return table
 
 
 @dataclass(frozen=True)
@@ -222,16 +230,17 @@ class Names(Stage):
         edits = self._table_edits(self, text)
         flagged: list[str] = []
         world = self.settings.consensus and self.settings.world
-        lang = self.language(doc) if self.candidates or world else None
-        if lang is not None:
-            words = list(_WORD.finditer(text))
-            counts = Counter(w for m in words if is_name_token(w := m.group()))
-            first = {}  # name token -> where it first stands
-            for m in words:
-                first.setdefault(m.group(), m.start())
-            lower = {w for w in first if w.islower()}  # the document's words in lower case
+        lang, given = self._language(doc)
+        if lang is not None and (self.candidates or world):
+            counts = Counter(_NAME_TOKEN.findall(text))  # counted in C: most documents stop here
+            lex = self.lexicon(lang) if world else None
+            rare = sorted(v for v in counts if v in self.candidates or (lex and self._may_slip(v, lex)))
+            if rare and not given and not self.counts(text):
+                rare = []  # the language is checked only when there is something to repair
             fixes: dict[str, tuple[str, str, str]] = {}  # variant -> (rule, right form, reason)
-            for v, cand in sorted((v, self.candidates.get(v)) for v in counts):
+            lower = _LowerCase(text)  # the document's words in lower case
+            for v in rare:
+                cand = self.candidates.get(v)
                 if cand is not None and (cand.confident or (cand.in_document and cand.dominant in counts)):
                     reason = cand.evidence + (
                         "" if cand.confident else "; the document itself spells it " + cand.dominant
@@ -241,28 +250,31 @@ class Names(Stage):
                 found = None
                 # Without the corpus's say-so, the world and the document may still settle it; the
                 # corpus's own names of the same key, as close, stop them (see _world_fix)
-                if world and self._world_candidate(v, text, first[v], lower, self.lexicon(lang)):
-                    found = self._world_fix(v, counts, lower, _sentence_start(text, first[v]), lang)
+                if lex and self._may_slip(v, lex) and v.lower() not in lower:
+                    at = max(_find(v, text), 0)
+                    if not _title_case(_line_at(text, at)):  # Every Word Capitalised marks no name
+                        found = self._world_fix(v, counts, lower, _sentence_start(text, at), lang)
                 if found is not None and found[0] is not None:
                     fixes[v] = found
                 elif cand is not None:
                     flagged.append(f"{v} → {cand.dominant}? ({cand.evidence}; no context evidence)")
                 elif found is not None:
                     flagged.append(found[2])
-            for m in words:
-                if (fix := fixes.get(m.group())) is not None:
-                    edits.append(self.edit(fix[0], m.start(), m.end(), text, fix[1], fix[2]))
+            if fixes:
+                for m in _NAME_TOKEN.finditer(text):
+                    if (fix := fixes.get(m.group())) is not None:
+                        edits.append(self.edit(fix[0], m.start(), m.end(), text, fix[1], fix[2]))
         meta = {"name_candidates": sorted(set(flagged))} if flagged else {}
         return StageResult(edits=tuple(non_overlapping(edits)), metadata=meta)
 
-    def language(self, doc: Document) -> str | None:
-        """The document's language where names are repaired in it, else None. The record's language
-        when the input carries one (JSONL metadata); otherwise English when the document is plainly
-        English, the only language repaired when ``english_only`` is on."""
+    def _language(self, doc: Document) -> tuple[str | None, bool]:
+        """The document's language where names are repaired in it (else None), and whether the record
+        gives it (JSONL metadata, or the language stage in an earlier pass). Not given, it is English
+        to be checked (:meth:`counts`): with ``english_only`` on, the only language repaired."""
         given = doc.metadata.get("language") if doc.metadata else None
         if isinstance(given, str) and given:
-            return given if given == "en" or not self.settings.english_only else None
-        return "en" if self.counts(doc.text) else None
+            return (given if given == "en" or not self.settings.english_only else None), True
+        return "en", False
 
     def counts(self, text: str) -> bool:
         """Whether a document's names count for consensus: only where consensus applies."""
@@ -272,25 +284,23 @@ class Names(Stage):
             sample_words(text, 3000), self.settings.english_share
         )
 
-    def _world_candidate(self, v: str, text: str, at: int, lower: set[str], lex: Lexicon) -> bool:
+    def _may_slip(self, v: str, lex: Lexicon) -> bool:
         """Whether ``v`` may be a slip the world can repair: a plain capitalised ASCII word, no real
-        word or listed name, that the corpus does not establish, not a known form, never written in
-        lower case (then it is a word), standing in prose rather than a Title Case heading."""
+        word or listed name, not a known form, that the corpus does not establish nor write in lower
+        case. Cheap: every name token of every document is asked."""
         s = self.settings
+        if v.lower() in lex.zipf and lex.is_word(v):
+            return False  # most tokens: a real word or a name in the word list
         if len(v) < s.min_length or not v.isascii() or not v.isalpha() or not v[1:].islower():
             return False  # accents are a language's own spelling; McDonald's inner capital is lost
-        if v in self.known or lex.is_word(v) or lex.is_listed(v):
+        if v in self.known or lex.is_listed(v):
             return False
-        if self.stats is not None and (
-            self.stats.docs[v] > s.max_variant_docs or self.stats.lower[v.lower()]
-        ):
-            return False
-        if _title_case(text[text.rfind("\n", 0, at) + 1 : (text.find("\n", at) + 1 or len(text) + 1) - 1]):
-            return False  # in a heading Every Word Is Capitalised: the capital marks no name
-        return v.lower() not in lower
+        return self.stats is None or (
+            self.stats.docs[v] <= s.max_variant_docs and not self.stats.lower[v.lower()]
+        )
 
     def _world_fix(
-        self, v: str, counts: Counter, lower: set[str], opens: bool, lang: str
+        self, v: str, counts: Counter, lower: _LowerCase, opens: bool, lang: str
     ) -> tuple[str | None, str, str] | None:
         """(rule, right form, reason) for a slip ``v``; (None, form, candidate note) when the evidence
         does not settle it; None when there is no candidate at all. ``opens``: ``v`` opens a sentence."""
@@ -305,7 +315,12 @@ class Names(Stage):
             for d, zd in lex.matches(v):
                 # A word the document writes in lower case is no name here (said, same, main); at the
                 # start of a sentence the capital says nothing, so only a listed name will do
-                if zd - zv >= s.world_gap and d.lower() not in lower and (not opens or lex.is_listed(d)):
+                # A slip wordfreq has seen (a web typo, or a rare name) must lie world_gap below
+                if (
+                    (zv == 0.0 or zd - zv >= s.world_gap)
+                    and d.lower() not in lower
+                    and (not opens or lex.is_listed(d))
+                ):
                     listed = ", a listed name" if lex.is_listed(d) else ""
                     options[d] = (WORLD, f"{d} is common in {lang} (Zipf {zd:.2f}{listed})")
             for d in sorted({f for k in keys(v) for f in self._known_keys.get(k, ())}):
@@ -314,15 +329,15 @@ class Names(Stage):
         if counts[v] <= s.slip_max_count:  # the document's own spelling, more often: better evidence
             near = unslip(v.lower())
             for d in sorted(counts):
+                if counts[d] < counts[v] or d == v or not (d.lower() in near or vk & set(keys(d))):
+                    continue
                 # more often, or as often and more common in the world (a slip is rarer than its name)
                 more = counts[d] > counts[v] or lex.frequency(d) >= lex.frequency(v) + 1.0
                 if (
                     more
-                    and counts[d] >= counts[v]
                     and len(d) >= s.min_length
                     and d[1:].islower()
                     and d.lower() not in lower  # For, a word at the start of sentences
-                    and (d.lower() in near or vk & set(keys(d)))
                 ):
                     options[d] = (DOCUMENT, f"the document spells it {d} {counts[d]}×, {v} {counts[v]}×")
         # (how alike, similarity, Zipf, form, rule, evidence): the best is the largest. Alike first:
@@ -377,7 +392,42 @@ class Names(Stage):
         return out
 
 
+# A name token as the stage's words are cut (_WORD: hyphenated parts kept together), capitalised
+# then lower case (is_name_token): found and counted by the regex engine, not a Python loop
+_NAME_TOKEN = regex.compile(r"(?<!\p{L})(?<!\p{L}-)\p{Lu}\p{Ll}\p{L}*(?:-\p{L}+)*")
 _LINE_WORD = regex.compile(r"\p{L}{4,}")
+
+
+def _find(word: str, text: str) -> int:
+    """Where ``word`` first stands as a whole token in ``text`` (as _WORD cuts them), or -1. A plain
+    search: a pattern per word would be compiled per word."""
+    at = text.find(word)
+    while at >= 0:
+        before = text[at - 1] if at else ""
+        after = text[at + len(word) : at + len(word) + 1]
+        joined = before.isalpha() or (before == "-" and text[at - 2 : at - 1].isalpha())
+        if not joined and not (after.isalpha() or after == "-"):
+            return at
+        at = text.find(word, at + 1)
+    return -1
+
+
+class _LowerCase:
+    """Whether the document writes a word in lower case, asked of the few words that matter."""
+
+    def __init__(self, text: str):
+        self.text, self.seen = text, {}
+
+    def __contains__(self, word: str) -> bool:
+        if word not in self.seen:
+            self.seen[word] = _find(word, self.text) >= 0
+        return self.seen[word]
+
+
+def _line_at(text: str, at: int) -> str:
+    return text[text.rfind("\n", 0, at) + 1 : (text.find("\n", at) + 1 or len(text) + 1) - 1]
+
+
 _OPENS = regex.compile(r"(?:^|[.!?:;\"“”‘’'(\[—–]|\n)\s*$")
 
 
