@@ -71,7 +71,8 @@ _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _SWAPS = (("y", "i"), ("i", "y"), ("a", "e"), ("e", "a"), ("w", "v"), ("v", "w"), ("v", "ff"), ("f", "v"))
 
 
-def unslip(word: str) -> set[str]:
+@functools.lru_cache(maxsize=1 << 14)
+def unslip(word: str) -> frozenset[str]:
     """The spellings ``word`` (lower-case) may be a slip of, undoing one slip of the kinds machine
     translation makes: a letter dropped, doubled or added (an h after the first), or i/y, e/a, v/w,
     ff/v confused. The first letter is kept: a name's slips leave it alone.
@@ -89,10 +90,10 @@ def unslip(word: str) -> set[str]:
                     out.add(head + b + tail[len(a) :])
         out.update(head + c + tail for c in _LETTERS)  # a dropped letter
     out.discard(word)
-    return out
+    return frozenset(out)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one per process and language
 class Lexicon:
     """Real words, common forms and listed names of one language (see the module docstring)."""
 
@@ -115,14 +116,19 @@ class Lexicon:
         """A name of the gazetteer or the census lists."""
         return token.lower() in self.listed
 
-    def matches(self, token: str) -> list[tuple[str, float]]:
+    def matches(self, token: str) -> tuple[tuple[str, float], ...]:
         """Common forms ``token`` may be a slip of (:func:`unslip`, or the same :func:`skeleton`),
-        capitalised, with their Zipf."""
-        low = token.lower()
-        found = {w for w in unslip(low) if self.zipf.get(w, 0.0) >= self.name_zipf}
-        found.update(self.by_skeleton.get(skeleton(low), ()))
-        found.discard(low)
-        return sorted((w.capitalize(), self.zipf[w]) for w in found)
+        capitalised, with their Zipf. Cached: a rare token comes back in every pass over a document."""
+        return _matches(self, token)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _matches(lex: Lexicon, token: str) -> tuple[tuple[str, float], ...]:
+    low = token.lower()
+    found = {w for w in unslip(low) if lex.zipf.get(w, 0.0) >= lex.name_zipf}
+    found.update(lex.by_skeleton.get(skeleton(low), ()))
+    found.discard(low)
+    return tuple(sorted((w.capitalize(), lex.zipf[w]) for w in found))
 
 
 @functools.lru_cache(maxsize=4)

@@ -135,6 +135,7 @@ class Candidate:
     evidence: str
     confident: bool  # corpus evidence enough: a shared first name or particle, or close garble
     in_document: bool  # enough when the dominant spelling stands in the same document
+    shared: bool = False  # a first name, title or particle stands before both
 
 
 #: Looks up the wordfreq Zipf frequency of words, by language: ``{lang: words}`` in,
@@ -241,7 +242,13 @@ class Names(Stage):
             lower = _LowerCase(text)  # the document's words in lower case
             for v in rare:
                 cand = self.candidates.get(v)
-                if cand is not None and (cand.confident or (cand.in_document and cand.dominant in counts)):
+                # a spelling the document repeats is its own, unless a shared first name says otherwise
+                once = counts[v] <= self.settings.slip_max_count or (cand is not None and cand.shared)
+                if (
+                    cand is not None
+                    and once
+                    and (cand.confident or (cand.in_document and cand.dominant in counts))
+                ):
                     reason = cand.evidence + (
                         "" if cand.confident else "; the document itself spells it " + cand.dominant
                     )
@@ -505,7 +512,7 @@ def build_candidates(
         )
         slip = stats.count[v] <= s.slip_max_count
         confident = bool(shared) or (garble and slip and sim >= s.garble_similarity)
-        out[v] = Candidate(v, d, evidence, confident, in_document=garble)
+        out[v] = Candidate(v, d, evidence, confident, in_document=garble, shared=bool(shared))
     return out
 
 
