@@ -71,7 +71,6 @@ _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _SWAPS = (("y", "i"), ("i", "y"), ("a", "e"), ("e", "a"), ("w", "v"), ("v", "w"), ("v", "ff"), ("f", "v"))
 
 
-@functools.lru_cache(maxsize=1 << 14)
 def unslip(word: str) -> frozenset[str]:
     """The spellings ``word`` (lower-case) may be a slip of, undoing one slip of the kinds machine
     translation makes: a letter dropped, doubled or added (an h after the first), or i/y, e/a, v/w,
@@ -122,6 +121,8 @@ class Lexicon:
         return _matches(self, token)
 
 
+# The matches are kept (a few per token), not the unslips they come from (some 200 strings each: a
+# cache of those held 250 MB on a corpus of invented names)
 @functools.lru_cache(maxsize=1 << 14)
 def _matches(lex: Lexicon, token: str) -> tuple[tuple[str, float], ...]:
     low = token.lower()
