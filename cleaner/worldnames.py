@@ -71,6 +71,8 @@ _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _SWAPS = (("y", "i"), ("i", "y"), ("a", "e"), ("e", "a"), ("w", "v"), ("v", "w"), ("v", "ff"), ("f", "v"))
 
 
+# A few per document, and small: the sets (some 200 strings) are not kept, see _matches
+@functools.lru_cache(maxsize=64)
 def unslip(word: str) -> frozenset[str]:
     """The spellings ``word`` (lower-case) may be a slip of, undoing one slip of the kinds machine
     translation makes: a letter dropped, doubled or added (an h after the first), or i/y, e/a, v/w,

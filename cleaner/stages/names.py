@@ -235,7 +235,8 @@ class Names(Stage):
         if lang is not None and (self.candidates or world):
             counts = Counter(_NAME_TOKEN.findall(text))  # counted in C: most documents stop here
             lex = self.lexicon(lang) if world else None
-            rare = sorted(v for v in counts if v in self.candidates or (lex and self._may_slip(v, lex)))
+            slips = {v for v in counts if lex and self._may_slip(v, lex)}
+            rare = sorted(slips.union(v for v in counts if v in self.candidates))
             if rare and not given and not self.counts(text):
                 rare = []  # the language is checked only when there is something to repair
             fixes: dict[str, tuple[str, str, str]] = {}  # variant -> (rule, right form, reason)
@@ -257,7 +258,7 @@ class Names(Stage):
                 found = None
                 # Without the corpus's say-so, the world and the document may still settle it; the
                 # corpus's own names of the same key, as close, stop them (see _world_fix)
-                if lex and self._may_slip(v, lex) and v.lower() not in lower:
+                if v in slips and v.lower() not in lower:
                     at = max(_find(v, text), 0)
                     if not _title_case(_line_at(text, at)):  # Every Word Capitalised marks no name
                         found = self._world_fix(v, counts, lower, _sentence_start(text, at), lang)
@@ -296,7 +297,7 @@ class Names(Stage):
         word or listed name, not a known form, that the corpus does not establish nor write in lower
         case. Cheap: every name token of every document is asked."""
         s = self.settings
-        if v.lower() in lex.zipf and lex.is_word(v):
+        if lex.zipf.get(v.lower(), 0.0) >= lex.word_zipf:
             return False  # most tokens: a real word or a name in the word list
         if len(v) < s.min_length or not v.isascii() or not v.isalpha() or not v[1:].islower():
             return False  # accents are a language's own spelling; McDonald's inner capital is lost
@@ -334,9 +335,11 @@ class Names(Stage):
                 options[d] = (WORLD, f"{d} is a name of the entity table")
         vk = set(keys(v))
         if counts[v] <= s.slip_max_count:  # the document's own spelling, more often: better evidence
-            near = unslip(v.lower())
+            low = v.lower()
             for d in sorted(counts):
-                if counts[d] < counts[v] or d == v or not (d.lower() in near or vk & set(keys(d))):
+                if counts[d] < counts[v] or d == v or abs(len(d) - len(v)) > 1 or d[0] != v[0]:
+                    continue  # a slip keeps the first letter and changes the length by one at most
+                if not (d.lower() in unslip(low) or vk & set(keys(d))):
                     continue
                 # more often, or as often and more common in the world (a slip is rarer than its name)
                 more = counts[d] > counts[v] or lex.frequency(d) >= lex.frequency(v) + 1.0
