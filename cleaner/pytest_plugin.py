@@ -93,7 +93,12 @@ class GoldenCheck:
         root = self.config.rootpath
         rules = tuple(r if r == "default" else str(root / r) for r in self.config.getini("cleaner_rules"))
         if rules not in _CLEANERS:
-            _CLEANERS[rules] = Cleaner(list(rules) or None)
+            from cleaner.rules import RuleError
+
+            try:
+                _CLEANERS[rules] = Cleaner(list(rules) or None)
+            except RuleError as exc:  # the rule files' problems, each with file and line: no traceback
+                pytest.fail(f"cleaner_rules {list(rules)}: {exc}", pytrace=False)
         return _CLEANERS[rules]
 
     def check(
