@@ -7,6 +7,11 @@
     result = cleaner.clean(text)             # CleanResult: .text .edits .metadata .status
     for result in cleaner.clean_many(docs):  # str, Document or {"id": ..., "text": ...} items
         ...
+    columns = cleaner.clean_batch({"text": [...]})  # for datasets' Dataset.map(batched=True)
+
+A cleaner's ``fingerprint`` is a digest of its code, stages, settings, rules and name statistics, and it
+pickles to the same bytes in every process (caches and automata left out, rebuilt on load), so caches
+keyed on either, such as ``datasets``' ``map`` cache, hit when the configuration is the same.
 
 Guards the pipeline enforces, whatever the stages do:
 - a stage application that would delete more than its ``max_delete_share`` of the document's
@@ -17,12 +22,13 @@ Guards the pipeline enforces, whatever the stages do:
 
 from __future__ import annotations
 
-import copy
+import json
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cleaner import pickling
 from cleaner.document import (
     CLEANED,
     DROPPED,
@@ -34,6 +40,7 @@ from cleaner.document import (
     Edit,
     apply_edits,
 )
+from cleaner.fingerprint import fingerprint
 from cleaner.namestats import NameStats
 from cleaner.patterns import PatternTimeout, time_limit_for
 from cleaner.rules import RuleSet, load_rules
@@ -69,7 +76,7 @@ class Cleaner:
 
         ``weigh`` looks up the word frequencies that vet its candidates (default: here, see
         :func:`cleaner.stages.names.weigh_here`); the ``--jobs`` pool passes one that asks its workers."""
-        new = copy.copy(self)
+        new = self.__copy__()
         extra = () if weigh is None else (weigh,)
         new.stages = tuple(
             s.with_stats(stats, *extra) if hasattr(s, "with_stats") else s for s in self.stages
@@ -87,8 +94,28 @@ class Cleaner:
         """True when a ``names`` stage with consensus on is in the pipeline: worth a first pass."""
         return any(s.name == "names" and getattr(s.settings, "consensus", False) for s in self.stages)
 
+    @property
+    def fingerprint(self) -> str:
+        """A digest of everything that decides this cleaner's output (see :mod:`cleaner.fingerprint`):
+        equal for equal configurations in any process, different when a rule, setting or the code
+        changes."""
+        return fingerprint(self)
+
     def __repr__(self) -> str:
-        return f"Cleaner(stages={[s.name for s in self.stages]}, rules={len(self.ruleset.all_rules())})"
+        # the fingerprint too: caches that key a transformation on its repr then see an edited rule
+        stages, rules = [s.name for s in self.stages], len(self.ruleset.all_rules())
+        return f"Cleaner(stages={stages}, rules={rules}, fingerprint={self.fingerprint!r})"
+
+    def __reduce__(self):
+        # the same bytes for the same configuration in every process (see cleaner/pickling.py), whatever
+        # pickler is asked: pickle, cloudpickle, or dill under datasets' Hasher
+        return (_restore, (type(self), pickling.dumps(self.__dict__)))
+
+    def __copy__(self) -> Cleaner:
+        # shallow, as copy.copy was before __reduce__: stages are shared, not pickled and rebuilt
+        new = type(self).__new__(type(self))
+        new.__dict__.update(self.__dict__)
+        return new
 
     def clean(
         self,
@@ -125,6 +152,35 @@ class Cleaner:
                 yield self.clean(
                     text, id=doc_id, html=item.get("html") is True, metadata=item.get("metadata")
                 )
+
+    def clean_batch(self, batch: Mapping[str, list], *, html: bool = False) -> dict[str, list]:
+        """Clean a batch of columns, as ``datasets``' ``Dataset.map(batched=True)`` passes them.
+
+        Reads ``text`` (and ``id``, when there is one); returns the columns ``text`` (the canonical text,
+        "" unless the status is ``cleaned`` or ``unchanged``), ``status``, ``metadata`` and ``error``
+        ("" when there is none). ``metadata`` is the record's metadata as JSON text: its keys differ from
+        document to document, and an Arrow column needs one type for every batch::
+
+            ds = ds.map(cleaner.clean_batch, batched=True)
+            ds = ds.filter(lambda row: row["status"] in ("cleaned", "unchanged"))
+        """
+        texts = batch["text"]
+        ids = batch.get("id") or [None] * len(texts)
+        out: dict[str, list] = {"text": [], "status": [], "metadata": [], "error": []}
+        for text, doc_id in zip(texts, ids, strict=True):
+            result = self.clean(text, id=None if doc_id is None else str(doc_id), html=html)
+            out["text"].append(result.text)
+            out["status"].append(result.status)
+            out["metadata"].append(json.dumps(dict(result.metadata), ensure_ascii=False, sort_keys=True))
+            out["error"].append(result.error or "")
+        return out
+
+
+def _restore(cls: type[Cleaner], state: bytes) -> Cleaner:
+    """The cleaner :meth:`Cleaner.__reduce__` pickled."""
+    new = cls.__new__(cls)
+    new.__dict__.update(pickling.loads(state))
+    return new
 
 
 def load_pipeline(rules: RulesArg = None) -> Cleaner:

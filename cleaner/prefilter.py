@@ -298,6 +298,15 @@ class Prefilter:
                 self.automaton.add_word(s, tuple(owners[s]))
             self.automaton.make_automaton()
 
+    def __getstate__(self):
+        # the automaton is rebuilt from the requirements on load: its own pickle is not the same bytes
+        # for the same words in two processes, so it would defeat every cache keyed on the pickle
+        return {**self.__dict__, "automaton": None}
+
+    def __setstate__(self, state) -> None:
+        self.__dict__.update(state)
+        self._build()
+
     @classmethod
     def for_rules(cls, rules: Sequence) -> Prefilter:
         """The prefilter of line rules (``.pattern``, ``.examples``); a rule one of whose own examples

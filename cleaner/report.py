@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -52,9 +53,7 @@ class RunReport:
         records a resumed run takes from the journal, so both report the same."""
         status = record["status"]
         self.statuses[status] += 1
-        for e in record["edits"]:
-            if e["stage"] != "canonical":  # format edits are in every document; they drown the signal
-                self.rules[f"{e['stage']}/{e['rule']}"] += 1
+        self.rules.update(rule_counts((e["stage"], e["rule"]) for e in record["edits"]))
         if status == FAILED:
             self.failures.append(f"{record['path'] or record['id']}: {record['error']}")
         self.write(record)
@@ -72,6 +71,12 @@ class RunReport:
         counts = ", ".join(f"{self.statuses[s]} {s}" for s in (CLEANED, UNCHANGED, DROPPED, FAILED))
         rules = ", ".join(f"{r} {n}" for r, n in self.rules.most_common(top))
         return f"cleaner: {counts}" + (f"; top rules: {rules}" if rules else "")
+
+
+def rule_counts(edits: Iterable[tuple[str, str]]) -> Counter:
+    """Edits per rule, named ``stage/rule``, from ``(stage, rule)`` pairs; the format edits of ``canonical``
+    are left out: they are in every document and drown the signal."""
+    return Counter(f"{stage}/{rule}" for stage, rule in edits if stage != "canonical")
 
 
 def failure_record(path: str, reason: str, id: str | None = None) -> dict[str, Any]:

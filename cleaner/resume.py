@@ -38,48 +38,11 @@ JOURNAL = ".cleaner-journal"
 _JSON_SAFE = "backslashreplace"
 # The names AtomicWriter gives its temporary files: "." + output name + "." + mkstemp's 8 characters + ".tmp"
 _TEMP = re.compile(r"\..+\.[A-Za-z0-9_]{8}\.tmp")
-_PACKAGE = Path(__file__).resolve().parent
 
 
 def run_key(cleaner: Cleaner, html: bool) -> str:
-    """A digest of what decides the output bytes of a run (see the module docstring)."""
-    h = hashlib.blake2b(digest_size=16)
-    for path in sorted(_PACKAGE.rglob("*.py")):
-        h.update(path.relative_to(_PACKAGE).as_posix().encode())
-        h.update(path.read_bytes())
-    config = {
-        "html": html,
-        "max_passes": cleaner.ruleset.max_passes,
-        "pattern_timeout": cleaner.ruleset.pattern_timeout,
-        "max_document_chars": cleaner.ruleset.max_document_chars,
-        "time_budget": cleaner.ruleset.time_budget,
-        "stages": [
-            {
-                "name": s.name,
-                "settings": repr(s.settings),
-                "rules": [_rule(r) for r in s.rules],
-                "stats": _stats(getattr(s, "stats", None)),
-            }
-            for s in cleaner.stages
-        ],
-    }
-    h.update(json.dumps(config, sort_keys=True, ensure_ascii=False).encode())
-    return h.hexdigest()
-
-
-def _rule(rule) -> list[Any]:
-    params = sorted((k, repr(v)) for k, v in (rule.params or {}).items())
-    return [rule.id, rule.kind, rule.reason, rule.pattern.source if rule.pattern else None, params]
-
-
-def _stats(stats) -> str | None:
-    if stats is None:
-        return None
-    h = hashlib.blake2b(digest_size=16)
-    for name in ("docs", "count", "lower", "before"):
-        h.update(repr(sorted(getattr(stats, name).items())).encode())
-    h.update(f"{stats.n_docs} {stats.theta}".encode())
-    return h.hexdigest()
+    """A digest of what decides the output bytes of a run: the cleaner's fingerprint and ``--html``."""
+    return hashlib.blake2b(f"{cleaner.fingerprint} html={html}".encode(), digest_size=16).hexdigest()
 
 
 def input_digest(path: str) -> str:

@@ -76,6 +76,11 @@ class Stage:
         self.settings = settings if settings is not None else self.Settings()
         self.rules = tuple(rules)
 
+    def __getstate__(self):
+        # caches a stage builds on first use (see cleaner/stages/replace.py) stay out of its pickle: a
+        # worker builds its own, and a used cleaner pickles to the same bytes as a fresh one
+        return {k: v for k, v in self.__dict__.items() if k not in _CACHES}
+
     def warm_up(self) -> None:
         """Load now what the stage would load on first use (word lists, language profiles). The process
         pool calls it before it forks its workers, so they share one copy instead of each loading its
@@ -99,6 +104,9 @@ class Stage:
         """An edit of this stage replacing ``text[start:end]`` by ``new``."""
         return Edit(self.name, rule, start, end, text[start:end], new, reason)
 
+
+#: Attributes stages add to themselves on first use.
+_CACHES = frozenset({"_replace_requirements"})
 
 REGISTRY: dict[str, type[Stage]] = {}
 

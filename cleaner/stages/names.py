@@ -180,12 +180,12 @@ class Names(Stage):
         self.known: dict[str, frozenset[str]] = {}  # every known form -> the forms of its entity
         for rule in self.rules:
             forms = frozenset([rule.param("canonical"), *rule.param("variants", ())])
-            for form in forms:
+            for form in sorted(forms):  # sorted: dicts in the same order in every process (pickles)
                 self.known[form] = forms
             for wrong in rule.param("misspellings", ()):
                 self._repairs[wrong] = rule
             if self.settings.normalize_variants:
-                for form in forms - {rule.param("canonical")}:
+                for form in sorted(forms - {rule.param("canonical")}):
                     self._repairs[form] = rule
         alternatives = sorted(self._repairs, key=lambda s: (-len(s), s))  # longest first: "A B" before "B"
         self._table = (
