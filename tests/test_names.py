@@ -295,8 +295,17 @@ def test_a_pool_weighs_the_candidates_in_its_workers(tmp_path, monkeypatch, cons
 # World evidence: names the corpus repeats too rarely, or a single document with no corpus at all
 
 
-def world_edits(cleaner, text: str, **kwargs):
-    result = cleaner.clean(text, **kwargs)
+@pytest.fixture(scope="module")
+def world():
+    """The bundled pipeline with world evidence on (the bundled settings leave it off: see
+    rules/pipeline.toml)."""
+    rs = load_rules()
+    names = dataclasses.replace(rs.settings.get("names") or NamesSettings(), world=True)
+    return Cleaner(dataclasses.replace(rs, settings={**rs.settings, "names": names}))
+
+
+def world_edits(world, text: str, **kwargs):
+    result = world.clean(text, **kwargs)
     return result, [(e.rule, e.old, e.new) for e in result.edits if e.stage == "names"]
 
 
@@ -314,93 +323,93 @@ STORY = (
         ("Nashvile", "Nashville"),  # a dropped letter
     ],
 )
-def test_a_slip_of_a_well_known_name_is_repaired_in_a_single_document(cleaner, slip, right):
-    result, edits = world_edits(cleaner, STORY.format(day="Monday", place=slip))
+def test_a_slip_of_a_well_known_name_is_repaired_in_a_single_document(world, slip, right):
+    result, edits = world_edits(world, STORY.format(day="Monday", place=slip))
     assert edits == [("world-names", slip, right)]
     (edit,) = [e for e in result.edits if e.stage == "names"]
     assert f"{right} is common in en (Zipf" in edit.reason and f"{slip} is no word" in edit.reason
 
 
-def test_web_typos_at_the_bottom_of_the_word_lists_are_slips(cleaner):
+def test_web_typos_at_the_bottom_of_the_word_lists_are_slips(world):
     # wordfreq lists fryday (Zipf 1.45) and januari (1.43 in English, 5.31 in Dutch): in English text
     # both are garble, far below Friday and January
     text = STORY.format(day="Fryday", place="Boston") + " It takes effect in Januari, officials said."
-    _, edits = world_edits(cleaner, text)
+    _, edits = world_edits(world, text)
     assert edits == [("world-names", "Fryday", "Friday"), ("world-names", "Januari", "January")]
 
 
-def test_a_document_in_another_language_is_left_alone(cleaner):
+def test_a_document_in_another_language_is_left_alone(world):
     text = STORY.format(day="Monday", place="Whashington")
-    _, edits = world_edits(cleaner, text, metadata={"language": "nl"})
+    _, edits = world_edits(world, text, metadata={"language": "nl"})
     assert edits == []
 
 
-def test_the_document_s_own_spelling_is_evidence(cleaner):
+def test_the_document_s_own_spelling_is_evidence(world):
     text = (
         "Mayor Tom Caldwell opened the new bridge on Monday, and the crowd cheered for a long time. "
         "Caldwell said the bridge had cost less than planned, and Caldwel thanked the workers who built it."
     )
-    _, edits = world_edits(cleaner, text)
+    _, edits = world_edits(world, text)
     assert edits == [("world-names", "Caldwel", "Caldwell")] or edits == [
         ("document-consensus", "Caldwel", "Caldwell")
     ]
 
 
-def test_rare_real_names_are_not_slips(cleaner):
+def test_rare_real_names_are_not_slips(world):
     text = (
         "Prime Minister Giorgia Meloni met Nita Lowey in Rome on Monday, and the two talked about the "
         "same questions that the Kennedys and the Caldwells had raised many years before them."
     )
-    _, edits = world_edits(cleaner, text)
+    _, edits = world_edits(world, text)
     assert edits == []  # Giorgia and Lowey are rare but real (not far enough below Georgia, Lowe)
 
 
-def test_a_spelling_the_document_repeats_is_its_own(cleaner):
+def test_a_spelling_the_document_repeats_is_its_own(world):
     text = (
         "The painter Granet lived in Rome for many years, and his friends visited him there often. "
         "Later Granet moved back to France, where he painted until he died, as his letters tell us."
     )
-    _, edits = world_edits(cleaner, text)
+    _, edits = world_edits(world, text)
     assert edits == []
 
 
-def test_headings_in_title_case_are_left_alone(cleaner):
+def test_headings_in_title_case_are_left_alone(world):
     text = "Whashington Braces For Another Long Winter Storm\n\n" + STORY.format(day="Monday", place="Boston")
-    _, edits = world_edits(cleaner, text)
+    _, edits = world_edits(world, text)
     assert edits == []
 
 
-def test_a_word_the_document_writes_in_lower_case_is_no_target(cleaner):
+def test_a_word_the_document_writes_in_lower_case_is_no_target(world):
     # Sameh is one edit from "same", which the document writes in lower case: a word, not a name
     text = "The minister Sameh spoke on Monday, and he said the same thing that he had said before."
-    _, edits = world_edits(cleaner, text)
+    _, edits = world_edits(world, text)
     assert edits == []
 
 
-def test_an_ambiguous_slip_is_only_flagged(cleaner):
+def test_an_ambiguous_slip_is_only_flagged(world):
     # Centr is as close to Center as to Centre, and neither is ten times more common
     text = STORY.format(day="Monday", place="Boston") + " The Centr for Policy Studies agreed with them."
-    result, edits = world_edits(cleaner, text)
+    result, edits = world_edits(world, text)
     assert edits == []
     assert any(c.startswith("Centr → ") and "as close" in c for c in result.metadata["name_candidates"])
 
 
-def test_corpus_consensus_wins_over_the_world(cleaner):
+def test_corpus_consensus_wins_over_the_world(world):
     # the corpus establishes Whashingten as its own name: the world's Washington is not forced on it
     texts = [
         f"Reporters said on {d} that the Whashingten family had owned the farm for a very long time."
         for d in DAYS
     ]
     doc = STORY.format(day="Monday", place="Whashingten")
-    result = run(cleaner, [*texts, doc], doc)
+    result = run(world, [*texts, doc], doc)
     assert names_edits(result) == []
 
 
-def test_world_repairs_are_idempotent(cleaner):
+def test_world_repairs_are_idempotent(world):
     text = STORY.format(day="Fryday", place="Whashington")
-    once = cleaner.clean(text).text
+    once = world.clean(text).text
     assert "Washington" in once and "Friday" in once
-    assert cleaner.clean(once).text == once
+    assert world.clean(once).text == once
 
 
 def test_the_world_lexicon_grades_words():
@@ -451,3 +460,9 @@ def test_the_names_benchmark_scores_both_modes(tmp_path, capsys):
             figures[mode]["injected"] - figures[mode]["repaired"]
         )
         assert f"clean_{mode}_changed_per_100_articles" in figures
+
+
+def test_world_evidence_is_off_in_the_bundled_settings(cleaner):
+    """Off by default: on clean gold bodies it changed 8.6 words per 100 articles (rules/pipeline.toml)."""
+    _, edits = world_edits(cleaner, STORY.format(day="Monday", place="Whashington"))
+    assert edits == []
