@@ -254,12 +254,12 @@ def _stopped(exc: BaseException, run: _Run, args, out_dir: Path | None) -> int:
         what, remedy, code = "stopped: a worker process died", "check free memory", STOPPED
     done = f"{run.written} outputs written ({run.done} inputs done"
     done += f", {run.kept} kept from the interrupted run)" if run.kept else ")"
-    go_on = f"{remedy} and run" if remedy else "to go on, run"
+    go_on = f"{remedy} and " if remedy else "to go on, "
     if out_dir is None:
-        go_on += " it again"
+        go_on += "run it again"
     else:
         argv = [a for a in args.argv if a != "--resume"] + ["--resume"]
-        go_on += f" with --resume: cleaner {shlex.join(argv)}"
+        go_on += f"rerun with --resume: cleaner {shlex.join(argv)}"
     print(f"cleaner: {what}; {done}; {go_on}", file=sys.stderr)
     return code
 
@@ -303,8 +303,9 @@ def _close_report(sink, path: str | None, publish: bool) -> bool:
             sink.close()
             os.replace(sink.name, path)
         return True
-    with contextlib.suppress(OSError):  # what is still buffered is not wanted; a read-only disk keeps it
+    with contextlib.suppress(OSError):  # what is still buffered is not wanted (and fails on a full disk)
         sink.close()
+    with contextlib.suppress(OSError):  # a read-only disk keeps it
         Path(sink.name).unlink(missing_ok=True)
     return False
 
