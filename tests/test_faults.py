@@ -256,6 +256,27 @@ def test_a_fault_in_a_worker_stops_the_run(tmp_path, monkeypatch, corpus):
     assert_resumes(src, out, report, ref_outputs, ref_report, "--jobs", "2")
 
 
+def test_a_worker_killed_stops_the_run(tmp_path, monkeypatch, corpus):
+    """A worker process killed (by the out-of-memory killer, or by hand) stops the run like a fault."""
+    src, ref_outputs, ref_report = corpus
+    out, report = tmp_path / "out", tmp_path / "R.jsonl"
+    real, calls = cleaner.runner.process_item, []
+
+    def dying(*args, **kw):
+        calls.append(1)  # in the worker's own copy of the list
+        if len(calls) == 2:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(*args, **kw)
+
+    with monkeypatch.context() as m:
+        m.setattr(cleaner.runner, "process_item", dying)
+        rc, err = quiet(main, ["clean", str(src), "-o", str(out), "--report", str(report), "--jobs", "2"])
+    line = assert_stopped(rc, err, tmp_path)
+    assert line.startswith("cleaner: stopped: a worker process died; "), line
+    assert "check free memory and rerun with --resume" in line, line
+    assert_resumes(src, out, report, ref_outputs, ref_report, "--jobs", "2")
+
+
 def test_a_vanished_output_directory_stops_the_run_instead_of_being_made_anew(tmp_path, monkeypatch, corpus):
     src, ref_outputs, ref_report = corpus
     out, report = tmp_path / "out", tmp_path / "R.jsonl"
