@@ -252,7 +252,7 @@ def _stopped(exc: BaseException, run: _Run, args, out_dir: Path | None) -> int:
         what, remedy, code = f"stopped: {exc}", exc.remedy, STOPPED
     else:  # BrokenProcessPool: killed by the out-of-memory killer, or by hand
         what, remedy, code = "stopped: a worker process died", "check free memory", STOPPED
-    done = f"{run.written} outputs written ({run.done} inputs done"
+    done = f"{_count(run.written, 'output')} written ({_count(run.done, 'input')} done"
     done += f", {run.kept} kept from the interrupted run)" if run.kept else ")"
     go_on = f"{remedy} and " if remedy else "to go on, "
     if out_dir is None:
@@ -262,6 +262,10 @@ def _stopped(exc: BaseException, run: _Run, args, out_dir: Path | None) -> int:
         go_on += f"rerun with --resume: cleaner {shlex.join(argv)}"
     print(f"cleaner: {what}; {done}; {go_on}", file=sys.stderr)
     return code
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
 def _one_line(text: str) -> str:

@@ -147,6 +147,22 @@ def inject(monkeypatch, site: str, code: int) -> None:
         raise AssertionError(site)
 
 
+@contextlib.contextmanager
+def before_item(monkeypatch, n: int, action):
+    """Run ``action`` before the ``n``-th item is processed (counted in each worker, with ``--jobs``)."""
+    real, calls = cleaner.runner.process_item, []
+
+    def patched(*args, **kw):
+        calls.append(1)
+        if len(calls) == n:
+            action()
+        return real(*args, **kw)
+
+    with monkeypatch.context() as m:
+        m.setattr(cleaner.runner, "process_item", patched)
+        yield
+
+
 SITES = (
     "output",
     "output-close",
@@ -260,16 +276,7 @@ def test_a_worker_killed_stops_the_run(tmp_path, monkeypatch, corpus):
     """A worker process killed (by the out-of-memory killer, or by hand) stops the run like a fault."""
     src, ref_outputs, ref_report = corpus
     out, report = tmp_path / "out", tmp_path / "R.jsonl"
-    real, calls = cleaner.runner.process_item, []
-
-    def dying(*args, **kw):
-        calls.append(1)  # in the worker's own copy of the list
-        if len(calls) == 2:
-            os.kill(os.getpid(), signal.SIGKILL)
-        return real(*args, **kw)
-
-    with monkeypatch.context() as m:
-        m.setattr(cleaner.runner, "process_item", dying)
+    with before_item(monkeypatch, 2, lambda: os.kill(os.getpid(), signal.SIGKILL)):  # in a worker
         rc, err = quiet(main, ["clean", str(src), "-o", str(out), "--report", str(report), "--jobs", "2"])
     line = assert_stopped(rc, err, tmp_path)
     assert line.startswith("cleaner: stopped: a worker process died; "), line
@@ -280,16 +287,7 @@ def test_a_worker_killed_stops_the_run(tmp_path, monkeypatch, corpus):
 def test_a_vanished_output_directory_stops_the_run_instead_of_being_made_anew(tmp_path, monkeypatch, corpus):
     src, ref_outputs, ref_report = corpus
     out, report = tmp_path / "out", tmp_path / "R.jsonl"
-    real, calls = cleaner.runner.process_item, []
-
-    def vanishing(*args, **kw):
-        calls.append(1)
-        if len(calls) == 3:
-            shutil.rmtree(out)
-        return real(*args, **kw)
-
-    with monkeypatch.context() as m:
-        m.setattr(cleaner.runner, "process_item", vanishing)
+    with before_item(monkeypatch, 3, lambda: shutil.rmtree(out)):
         rc, err = quiet(main, ["clean", str(src), "-o", str(out), "--report", str(report)])
     line = assert_stopped(rc, err, tmp_path)
     assert "output directory vanished (ENOENT)" in line, line
