@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from cleaner.document import CLEANED, DROPPED, FAILED, UNCHANGED, CleanResult
+from cleaner.faults import writing
 
 
 class Encoded(dict):
@@ -40,6 +41,7 @@ class RunReport:
     rules: Counter = field(default_factory=Counter)
     failures: list[str] = field(default_factory=list)
     sink: IO[str] | None = None  # where report records go, one JSON object per line
+    sink_name: str = "the report"  # the file it will be, for the message when writing it fails
 
     def add(self, result: CleanResult, path: str | None) -> None:
         self.replay(result.record(path))
@@ -60,7 +62,8 @@ class RunReport:
 
     def write(self, record: dict[str, Any]) -> None:
         if self.sink is not None:
-            self.sink.write(encoded(record) + "\n")
+            with writing(self.sink_name):
+                self.sink.write(encoded(record) + "\n")
 
     @property
     def failed(self) -> int:
