@@ -13,8 +13,8 @@ Run from the repository root:
 One process, one core: every document is read and decoded first (reading is not timed), then cleaned
 one after another with ``Cleaner.clean``; "MB/s per core" is UTF-8 input megabytes over the cleaning
 time. Times are this process's CPU seconds (``time.process_time``), not wall-clock seconds: on a shared
-machine other processes' load would otherwise count against whichever side ran while it was high. In the same run, over the same documents, ``ftfy.fix_text`` alone is timed the same way: the
-reference the issue measures the cleaner against (``ratio`` = cleaner MB/s / ftfy MB/s). Peak memory is
+machine other processes' load would otherwise count against whichever side ran while it was high. In
+the same run, over the same documents, ``ftfy.fix_text`` alone is timed the same way: the reference the issue measures the cleaner against (``ratio`` = cleaner MB/s / ftfy MB/s). Peak memory is
 the process's peak resident set size (``ru_maxrss``) after the run, which includes the documents held
 in memory. Each timing is the best of ``--repeat`` runs (default 1), so a cold cache or a noisy
 neighbour does not count against the code.
