@@ -10,14 +10,14 @@ Run from the repository root:
     python -m benchmarks.throughput --rules my_rules      # another rule set
     python -m benchmarks.throughput --json out.json       # also write the numbers
 
-One process, one core: every document is read and decoded first (reading is not timed), then cleaned
-one after another with ``Cleaner.clean``; "MB/s per core" is UTF-8 input megabytes over the cleaning
-time. Times are this process's CPU seconds (``time.process_time``), not wall-clock seconds: on a shared
-machine other processes' load would otherwise count against whichever side ran while it was high. In
-the same run, over the same documents, ``ftfy.fix_text`` alone is timed the same way: the reference the issue measures the cleaner against (``ratio`` = cleaner MB/s / ftfy MB/s). Peak memory is
-the process's peak resident set size (``ru_maxrss``) after the run, which includes the documents held
-in memory. Each timing is the best of ``--repeat`` runs (default 1), so a cold cache or a noisy
-neighbour does not count against the code.
+One process, one core: every document is read and decoded first (reading is not timed), then cleaned one
+after another with ``Cleaner.clean``; "MB/s per core" is UTF-8 input megabytes over the cleaning time.
+Times are this process's CPU seconds (``time.process_time``), not wall-clock seconds: on a shared machine
+other processes' load would otherwise count against whichever side ran while it was high. In the same run,
+over the same documents, ``ftfy.fix_text`` alone is timed the same way: the reference the issue measures
+the cleaner against (``ratio`` = cleaner MB/s / ftfy MB/s). Peak memory is the process's peak resident set
+size (``ru_maxrss``) after the run, which includes the documents held in memory. Each timing is the best
+of ``--repeat`` runs (default 1), so a cold cache or a noisy neighbour does not count against the code.
 
 ``--stages`` times each stage's ``apply`` over the same run (first pass and later fixed-point passes
 apart); ``--sizes`` builds one document of each size from the bench's page text (real lines, pages one
