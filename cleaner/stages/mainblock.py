@@ -211,9 +211,11 @@ def _wrapped_prose(norms: Sequence[str], counts: Sequence[int], prose: list[bool
         ):
             j += 1
         if j - k + 1 >= 3:
-            breaks = [not ends_sentence(norms[i]) and _CONTINUES.match(norms[i + 1]) for i in range(k, j)]
+            # Lines that end a sentence say nothing either way; of the others, half must break mid-sentence.
+            open_ends = [i for i in range(k, j) if not ends_sentence(norms[i])]
+            breaks = sum(1 for i in open_ends if _CONTINUES.match(norms[i + 1]))
             words = sum(counts[k : j + 1])
-            if 2 * sum(1 for b in breaks if b) >= len(breaks) and words >= 2 * prose_words:
+            if breaks and 2 * breaks >= len(open_ends) and words >= 2 * prose_words:
                 for i in range(k, j + 1):
                     prose[i] = True
         k = j + 1
