@@ -21,12 +21,10 @@ benchmark.
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import sys
-from pathlib import Path
 
-from benchmarks.quality import DEFAULT_BENCH, DEFAULT_DATASETS, load_score, quiet_logging, run_tool
+from benchmarks.quality import DEFAULT_DATASETS, bench_parser, load_score, quiet_logging, run_tool
 from cleaner import Cleaner, load_rules
 
 # (label, block rule parameters, gap rule parameters): the bundled values first.
@@ -73,15 +71,7 @@ def held_out(f1: dict[str, dict[str, float]], datasets: list[str]) -> list[dict]
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(
-        prog="python -m benchmarks.loso",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    ap.add_argument(
-        "--bench", type=Path, default=DEFAULT_BENCH, help="bench directory (default: %(default)s)"
-    )
-    ap.add_argument("--limit", type=int, help="only the first N documents of each split (quick run)")
+    ap = bench_parser("python -m benchmarks.loso", __doc__)
     args = ap.parse_args(argv)
     bench = args.bench.resolve()
     if not (bench / "score.py").is_file():

@@ -318,15 +318,20 @@ def _versions() -> dict:
     return found
 
 
-def build_parser() -> argparse.ArgumentParser:
+def bench_parser(prog: str, doc: str | None) -> argparse.ArgumentParser:
+    """The options every benchmark over the bench takes: ``--bench`` and ``--limit``."""
     ap = argparse.ArgumentParser(
-        prog="python -m benchmarks.quality",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        prog=prog, description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     ap.add_argument(
         "--bench", type=Path, default=DEFAULT_BENCH, help="bench directory (default: %(default)s)"
     )
+    ap.add_argument("--limit", type=int, help="only the first N documents of each split (quick run)")
+    return ap
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = bench_parser("python -m benchmarks.quality", __doc__)
     ap.add_argument(
         "--dataset",
         action="append",
@@ -339,7 +344,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="text, html or gold (the gold bodies cleaned as text); default: all three",
     )
     ap.add_argument("--split", default="dev", help="ids from splits/<dataset>.<split>.txt (default: dev)")
-    ap.add_argument("--limit", type=int, help="only the first N documents of each split (quick run)")
     ap.add_argument(
         "--json", type=Path, help="also write the numbers, with per-document counts, to this file"
     )
