@@ -34,7 +34,7 @@ def test_scores_the_cleaner_on_a_few_documents(tmp_path, capsys):
         if line.startswith("| scrapinghub |")
     ]
     by_tool = {row[2]: row for row in rows}
-    assert set(by_tool) == {"cleaner", "identity", "text_minwords8"}
+    assert set(by_tool) == {"cleaner", "cleaner_body", "identity", "text_minwords8"}
     dataset, mode, _tool, precision, recall, f1, docs_per_s = by_tool["cleaner"]
     assert (dataset, mode) == ("scrapinghub", "text")
     assert 0.0 < float(f1) <= 1.0
@@ -44,6 +44,63 @@ def test_scores_the_cleaner_on_a_few_documents(tmp_path, capsys):
     cleaner = next(r for r in numbers["results"] if r["tool"] == "cleaner")
     assert cleaner["n_docs"] == 3 and len(cleaner["per_doc"]) == 3
     assert cleaner["f1"] == pytest.approx(float(f1), abs=5e-4)
+    # the body-only row is scored from the same cleaning call: same time, never a second run
+    body = next(r for r in numbers["results"] if r["tool"] == "cleaner_body")
+    assert body["time_total_s"] == cleaner["time_total_s"]
+
+
+@pytest.mark.skipif(not (quality.DEFAULT_BENCH / "score.py").is_file(), reason="bench directory absent")
+def test_gold_mode_reports_the_words_kept_and_the_rules_that_removed_words(tmp_path, capsys):
+    out_json = tmp_path / "quality.json"
+    argv = ["--limit", "3", "--dataset", "dragnet", "--dataset", "trafilatura_eval", "--mode", "gold"]
+    assert quality.main([*argv, "--json", str(out_json)]) == 0
+    table = capsys.readouterr().out
+    assert "| dragnet | 3 |" in table
+    assert "| trafilatura_eval |" not in table  # snippet gold: no bodies to clean
+    (gold,) = json.loads(out_json.read_text(encoding="utf-8"))["gold"]
+    assert gold["dataset"] == "dragnet" and gold["n_docs"] == 3
+    assert 0 < gold["kept"] <= gold["words"]
+    # every word not kept is charged to a rule
+    assert sum(gold["removed_by_rule"].values()) >= gold["words"] - gold["kept"]
+
+
+def test_body_only_drops_the_headline_the_cleaner_put_first():
+    from cleaner import CleanResult
+
+    html = CleanResult("Head line\n\nBody.\n", "cleaned", metadata={"headline": "Head line"})
+    text = CleanResult("Head line\n\nBody.\n", "cleaned", metadata={"title": "Head line"})
+    other = CleanResult("Body.\n", "cleaned", metadata={"title": "Head line"})
+    assert quality.body_only(html) == quality.body_only(text) == quality.body_only(other) == "Body.\n"
+
+
+def test_gold_words_are_counted_as_score_py_tokenises():
+    assert quality.words("It's 3 o'clock, it's late.") == {
+        "It": 1,
+        "s": 2,
+        "3": 1,
+        "o": 1,
+        "clock": 1,
+        "it": 1,
+        "late": 1,
+    }
+
+
+def test_leave_one_set_out_picks_the_setting_best_on_the_other_sets():
+    from benchmarks import loso
+
+    bundled, other = loso.GRID[0][0], loso.GRID[1][0]
+    f1 = {bundled: {"a": 0.9, "b": 0.8, "c": 0.7}, other: {"a": 0.5, "b": 0.9, "c": 0.9}}
+    rows = {r["held_out"]: r for r in loso.held_out(f1, ["a", "b", "c"])}
+    assert rows["a"]["chosen_on_others"] == other and rows["a"]["held_out_f1"] == 0.5
+    assert rows["a"]["own_best"] == bundled and rows["a"]["bundled_f1"] == 0.9
+    assert rows["b"]["chosen_on_others"] == bundled and rows["b"]["held_out_f1"] == 0.8
+
+
+def test_leave_one_set_out_skips_without_bench(tmp_path, capsys):
+    from benchmarks import loso
+
+    assert loso.main(["--bench", str(tmp_path / "absent")]) == 0
+    assert "skipping the leave-one-set-out check" in capsys.readouterr().err
 
 
 def test_names_benchmark_skips_without_bench(tmp_path, capsys):

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.stages.mainblock import MainBlock, MainBlockSettings
+from cleaner.stages.mainblock import MainBlock, MainBlockSettings, _wrapped_prose
+from cleaner.text import word_count
 from tests.conftest import with_stages
 
 CASES = sorted((Path(__file__).parent / "cases" / "mainblock").glob("*.txt"))
@@ -274,3 +275,33 @@ def test_mostly_boilerplate_page_in_the_default_pipeline(cleaner):
     for paragraph in PARAGRAPHS:
         assert paragraph in result.text
     assert not any(item in result.text for item in MENU)
+
+
+# --- hard-wrapped text ----------------------------------------------------------------------------
+
+
+WRAPPED_SHORT_PARAGRAPHS = [
+    "The historic buildings of the old town help to mark it out as",
+    "one of the most beautiful and important cities in the region.",
+    "Its walls were built in the twelfth century by the first bishop.",
+    "The market square was laid out by the bishop's masons around",
+    "the year 1200, and the houses around it are from the same period.",
+    "Most of the streets still follow the lines they had in the Middle",
+    "Ages, when the town was a busy port on the river trade.",
+]
+TEASER_HEADLINES = [
+    "Council approves the new bridge over the river after a decade",
+    "Five things to do in the city this weekend if it rains again",
+    "Local bakery wins a national prize for its sourdough loaves",
+    "Why the mayor wants a new tram line through the old town",
+]
+
+
+@pytest.mark.parametrize(("norms", "wrapped"), [(WRAPPED_SHORT_PARAGRAPHS, True), (TEASER_HEADLINES, False)])
+def test_wrapped_prose_is_told_from_a_list_of_headlines(norms, wrapped):
+    # Short paragraphs wrapped at a fixed width end sentences at many line ends; those lines say nothing
+    # about wrapping, and the lines that do not end a sentence mostly break mid-sentence. A list of
+    # teaser headlines breaks before capitals.
+    prose = [False] * len(norms)
+    _wrapped_prose(norms, [word_count(n) for n in norms], prose, 8)
+    assert prose == [wrapped] * len(norms)

@@ -12,10 +12,14 @@ Two rule kinds, each a named mechanism with its parameters (``rules/mainblock.to
   main block is the run of lines with the largest total, found with the maximum-subarray scan of
   Finn et al.'s Body Text Extraction applied to lines instead of tags. Lines before and after it go, except
   the headline: the longest heading-like line (``headline_words`` words at most, not ending in ``.``, ``,``
-  or ``:``) within ``headline_window`` lines above the block stays, and is recorded as ``title``.
-- ``gap``: inside the block, a run of more than ``max_lines`` non-prose lines between two prose lines
-  (an image gallery's captions, a share bar, an inline list of teasers) goes; shorter runs are the
-  article's subheadings, one-line quotes and datelines and stay.
+  or ``:``) within ``headline_window`` lines above the block stays, and is recorded as ``title``. A page
+  that is mostly article holds several blocks of prose (a blog's posts, sections after a list): a
+  further block beside the main one with ``second_block_words`` words of prose, scoring at least
+  ``second_block_share`` of the main block, is kept too, with what lies between.
+- ``gap``: inside the block, a run of more than ``max_lines`` furniture-like lines (``max_words`` words
+  at most, not ending like a sentence) between two prose lines (an image gallery's captions, a share
+  bar, an inline list of teasers) goes; shorter runs are the article's subheadings, one-line quotes and
+  datelines, and longer lines and short sentences (list items, dialogue, Q&A) always stay.
 
 It runs only on text laid out like a page's (a block per line, not paragraphs between blank lines; see
 :func:`one_block_per_line`), which also keeps it off the cleaner's own outputs. Do no harm: nothing happens
@@ -47,9 +51,19 @@ BLOCK_KIND = {
         INT, help="lines above the block searched for the headline; 0 = none (default 3)"
     ),
     "headline_words": Field(INT, help="longest headline, in words (default 25)"),
+    "second_block_words": Field(
+        INT,
+        help="prose words a further block outside the main one needs to be kept too; 0 = never (default 0)",
+    ),
+    "second_block_share": Field(
+        FLOAT, help="share of the main block's score a further block needs to be kept too (default 0.5)"
+    ),
 }
 GAP_KIND = {
-    "max_lines": Field(INT, help="longest run of non-prose lines kept between prose lines (default 3)"),
+    "max_lines": Field(INT, help="longest run of furniture-like lines kept between prose lines (default 3)"),
+    "max_words": Field(
+        INT, help="words of a furniture-like line; longer lines and short sentences stay (default 6)"
+    ),
 }
 _HEADLINE_ENDS = (".", ",", ":", ";", "|")
 # A sentence end inside the line: a headline is one phrase; a caption runs on ("... get it.Credit...").
@@ -148,7 +162,9 @@ def _find(stage, block: Rule | None, gap: Rule | None, text: str) -> tuple[list[
     first, last, headline = 0, len(rows) - 1, None
     if block is not None:
         w, c = params.param("word_cost", 1.0), params.param("line_cost", 3.0)
-        first, last = _max_run([n if p else -(w * n + c) for n, p in zip(counts, prose, strict=True)])
+        scores = [n if p else -(w * n + c) for n, p in zip(counts, prose, strict=True)]
+        first, last = _max_run(scores)
+        first, last = _further_blocks(scores, counts, prose, first, last, params)
         last = _closing(norms, counts, last)
         headline = _headline(norms, counts, first, params)
         if sum(counts[k] for k in good if first <= k <= last) < params.param("min_block_words", 40):
@@ -161,10 +177,11 @@ def _find(stage, block: Rule | None, gap: Rule | None, text: str) -> tuple[list[
             doomed.append((last + 1, len(rows), block, "after the main block"))
     if gap is not None:
         inside = [k for k in good if first <= k <= last]
-        limit = gap.param("max_lines", 3)
+        limit, short = gap.param("max_lines", 3), gap.param("max_words", 6)
         for a, b in itertools.pairwise(inside):
-            if b - a - 1 > limit:
-                doomed.append((a + 1, b, gap, f"{b - a - 1} non-prose lines between paragraphs"))
+            for i, j in _short_runs(norms, counts, a + 1, b, short):
+                if j - i > limit:
+                    doomed.append((i, j, gap, f"{j - i} non-prose lines between paragraphs"))
     edits = []
     for i, j, rule, where in doomed:
         for lo, hi in _spans(rows, i, j, headline):
@@ -194,12 +211,70 @@ def _wrapped_prose(norms: Sequence[str], counts: Sequence[int], prose: list[bool
         ):
             j += 1
         if j - k + 1 >= 3:
-            breaks = [not ends_sentence(norms[i]) and _CONTINUES.match(norms[i + 1]) for i in range(k, j)]
+            # Lines that end a sentence say nothing either way; of the others, half must break mid-sentence.
+            open_ends = [i for i in range(k, j) if not ends_sentence(norms[i])]
+            breaks = sum(1 for i in open_ends if _CONTINUES.match(norms[i + 1]))
             words = sum(counts[k : j + 1])
-            if 2 * sum(1 for b in breaks if b) >= len(breaks) and words >= 2 * prose_words:
+            if breaks and 2 * breaks >= len(open_ends) and words >= 2 * prose_words:
                 for i in range(k, j + 1):
                     prose[i] = True
         k = j + 1
+
+
+def _further_blocks(
+    scores: Sequence[float], counts: Sequence[int], prose: Sequence[bool], first: int, last: int, params: Rule
+) -> tuple[int, int]:
+    """Widen the main block [first, last] over further blocks of prose beside it.
+
+    A page that is mostly article (a blog's several posts, a report with sections under a run of
+    subheadings or a list, Q&A) holds more than one block of prose, and the scan keeps only the best
+    one. The best run on either side is taken in too, with everything between, when it holds at least
+    ``second_block_words`` words of prose and scores at least ``second_block_share`` of the main block:
+    a teaser paragraph or a cookie notice is far smaller than the article it sits beside.
+    """
+    least_words = params.param("second_block_words", 0)
+    if least_words <= 0:
+        return first, last
+    least_score = params.param("second_block_share", 0.5) * sum(scores[first : last + 1])
+
+    def big_enough(lo: int, hi: int) -> bool:
+        words = sum(counts[k] for k in range(lo, hi + 1) if prose[k])
+        return words >= least_words and sum(scores[lo : hi + 1]) >= least_score
+
+    grown = True
+    while grown:
+        grown = False
+        if first > 0:
+            lo, _hi = _max_run(scores[:first])
+            if big_enough(lo, _hi):
+                first, grown = lo, True
+        if last < len(scores) - 1:
+            lo, hi = (last + 1 + k for k in _max_run(scores[last + 1 :]))
+            if big_enough(lo, hi):
+                last, grown = hi, True
+    return first, last
+
+
+def _short_runs(
+    norms: Sequence[str], counts: Sequence[int], i: int, j: int, short: int
+) -> list[tuple[int, int]]:
+    """The runs [a, b) of consecutive furniture-like lines among rows i to j-1: at most ``short`` words
+    and not ending like a sentence.
+
+    Only such runs are furniture inside an article (share bars, gallery captions, tag lists). A longer
+    line there is a subheading or a list item, and a short sentence is a line of dialogue, a Q&A turn or
+    a step of a timeline: measured on the bench's four sets, those lines were article text more often
+    than not."""
+    runs, k = [], i
+    while k < j:
+        if counts[k] > short or ends_sentence(norms[k]):
+            k += 1
+            continue
+        a = k
+        while k < j and counts[k] <= short and not ends_sentence(norms[k]):
+            k += 1
+        runs.append((a, k))
+    return runs
 
 
 def _max_run(scores: Sequence[float]) -> tuple[int, int]:
@@ -235,11 +310,19 @@ def _headline(norms: Sequence[str], counts: Sequence[int], first: int, params: R
     found = [
         (counts[k], k)
         for k in range(max(0, first - window), first)
-        if 3 <= counts[k] <= longest
-        and not norms[k].endswith(_HEADLINE_ENDS)
-        and not _SENTENCES.search(norms[k])
+        if _heading_like(norms[k], counts[k], params)
     ]
     return max(found)[1] if found else None
+
+
+def _heading_like(norm: str, count: int, params: Rule) -> bool:
+    """A line that can be a headline or subheading: 3 to ``headline_words`` words, one phrase, no closing
+    punctuation."""
+    return (
+        3 <= count <= params.param("headline_words", 25)
+        and not norm.endswith(_HEADLINE_ENDS)
+        and not _SENTENCES.search(norm)
+    )
 
 
 def _spans(rows: Sequence[Line], i: int, j: int, spare: int | None) -> list[tuple[int, int]]:

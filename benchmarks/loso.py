@@ -1,0 +1,112 @@
+"""Leave-one-set-out check of the ``mainblock`` parameters: tune on three dev sets, score the fourth.
+
+Run from the repository root:
+
+    python -m benchmarks.loso                          # the grid below, text mode, all four dev sets
+    python -m benchmarks.loso --limit 20               # a quick look
+    python -m benchmarks.loso --bench /elsewhere/bench # default: ../shared/bench from the repo root
+
+A parameter earns its place only if it helps the set it was written for without lowering the others.
+For each candidate setting in ``GRID`` this cleans the naive page text of every dev page (text mode,
+the bundled rules with that setting of the ``outside-main-block`` and ``non-prose-run`` rules) and scores
+it with the bench's ``score.py``, as ``benchmarks.quality`` does. Then, for each set, it picks the setting
+with the best mean F1 on the other three and reports that setting's F1 on the held-out set, next to the
+bundled setting's and the held-out set's own best. A held-out F1 close to the bundled one says the bundled
+setting was not fitted to that set.
+
+Each setting is a full cleaning of 1,618 pages (one to several minutes on a shared machine): the grid
+is kept small, and varies only the parameters issue 13 introduced, one at a time. Skips (exit 0) when
+the bench is absent, like the quality benchmark.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+
+from benchmarks.quality import DEFAULT_DATASETS, bench_parser, load_score, quiet_logging, run_tool
+from cleaner import Cleaner, load_rules
+
+# (label, block rule parameters, gap rule parameters): the bundled values first.
+GRID = (
+    ("bundled: further blocks 60/0.3, gap 6", {}, {}),
+    ("no further blocks", {"second_block_words": 0}, {}),
+    ("further blocks 40/0.3", {"second_block_words": 40, "second_block_share": 0.3}, {}),
+    ("gap lines up to 8 words", {}, {"max_words": 8}),
+)
+
+
+def cleaner_with(ruleset, block: dict, gap: dict) -> Cleaner:
+    """The bundled cleaner with the ``mainblock`` rules' parameters overridden."""
+    override = {"block": block, "gap": gap}
+    rules = dict(ruleset.rules)
+    rules["mainblock"] = tuple(
+        dataclasses.replace(r, params={**r.params, **override.get(r.kind, {})}) for r in rules["mainblock"]
+    )
+    return Cleaner(dataclasses.replace(ruleset, rules=rules))
+
+
+def held_out(f1: dict[str, dict[str, float]], datasets: list[str]) -> list[dict]:
+    """For each dataset: the setting best on the others (mean F1), and its F1 on the held-out one."""
+    out = []
+    for held in datasets:
+        others = [d for d in datasets if d != held]
+        chosen = max(f1, key=lambda label: sum(f1[label][d] for d in others))  # first of equals: GRID order
+        own_best = max(f1, key=lambda label: f1[label][held])
+        bundled = GRID[0][0]
+        out.append(
+            {
+                "held_out": held,
+                "chosen_on_others": chosen,
+                "held_out_f1": f1[chosen][held],
+                "bundled_f1": f1[bundled][held],
+                "own_best": own_best,
+                "own_best_f1": f1[own_best][held],
+            }
+        )
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = bench_parser("python -m benchmarks.loso", __doc__)
+    args = ap.parse_args(argv)
+    bench = args.bench.resolve()
+    if not (bench / "score.py").is_file():
+        print(f"skipping the leave-one-set-out check: bench directory {bench} not found", file=sys.stderr)
+        return 0
+    score = load_score(bench)
+    datasets = list(DEFAULT_DATASETS)
+    plan = []
+    for dataset in datasets:
+        gold = score.load_gold(dataset)
+        ids = score.load_ids(str(bench / "splits" / f"{dataset}.dev.txt"), gold)[: args.limit]
+        plan.append((dataset, gold, ids))
+    ruleset = load_rules()
+    f1: dict[str, dict[str, float]] = {}
+    with quiet_logging():
+        for label, block, gap in GRID:
+            cleaner = cleaner_with(ruleset, block, gap)
+            f1[label] = {}
+            for dataset, gold, ids in plan:
+                row = run_tool(score, dataset, "text", "cleaner", cleaner.clean, "str", ids, gold)[0]
+                f1[label][dataset] = row["f1"]
+            print(f"{label}: " + ", ".join(f"{d} {v:.4f}" for d, v in f1[label].items()), file=sys.stderr)
+
+    print("| setting | " + " | ".join(datasets) + " |")
+    print("|---|" + "---|" * len(datasets))
+    for label, scores in f1.items():
+        print(f"| {label} | " + " | ".join(f"{scores[d]:.4f}" for d in datasets) + " |")
+    print(
+        "\n| held-out set | setting chosen on the other three | its F1 there | bundled | best for the set |"
+    )
+    print("|---|---|---|---|---|")
+    for r in held_out(f1, datasets):
+        print(
+            f"| {r['held_out']} | {r['chosen_on_others']} | {r['held_out_f1']:.4f} | {r['bundled_f1']:.4f} "
+            f"| {r['own_best_f1']:.4f} ({r['own_best']}) |"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
