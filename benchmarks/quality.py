@@ -44,6 +44,7 @@ import gc
 import importlib.util
 import json
 import logging
+import re
 import sys
 import time
 from collections import Counter
@@ -226,6 +227,9 @@ def words(text: str) -> Counter[str]:
     return Counter(_WORD.findall(text or ""))
 
 
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def run_gold(cleaner: Cleaner, dataset: str, ids: list[str], gold: dict) -> dict:
     """Clean each page's gold article body as text and count the words that do not come out.
 
@@ -240,7 +244,10 @@ def run_gold(cleaner: Cleaner, dataset: str, ids: list[str], gold: dict) -> dict
     to_record: Counter[str] = Counter()
     for doc_id in ids:
         body = gold[doc_id].get("articleBody") or ""
-        before = words(body)
+        # what a reader of the gold sees: a few dragnet bodies are UTF-16 read as bytes, a NUL between
+        # every two characters, so \w+ counts each letter as a word and the unicode stage's removal of
+        # the NULs would show as the loss of all of them
+        before = words(_CONTROLS.sub("", body))
         if not before:
             continue
         docs += 1
@@ -249,7 +256,7 @@ def run_gold(cleaner: Cleaner, dataset: str, ids: list[str], gold: dict) -> dict
         n_before, n_kept = sum(before.values()), sum((before & after).values())
         total, kept, whole = total + n_before, kept + n_kept, whole + (n_kept == n_before)
         for e in result.edits:
-            lost = sum((words(e.old) - words(e.new)).values())
+            lost = sum((words(_CONTROLS.sub("", e.old)) - words(e.new)).values())
             if lost:
                 # A repair that rewrites a word (mojibake, a split name) is not a removal: shown apart.
                 key = f"{e.stage}/{e.rule}" + ("" if not e.new.strip() else " (rewritten)")
