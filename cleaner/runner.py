@@ -28,6 +28,7 @@ from cleaner.io import STDIN, AtomicWriter, InputError, Item, decode, iter_jsonl
 from cleaner.namestats import NameStats
 from cleaner.pipeline import Cleaner
 from cleaner.report import Encoded, failure_record
+from cleaner.stage import Stage
 from cleaner.stages.names import weigh_here
 
 
@@ -350,8 +351,13 @@ def carried(cleaner: Cleaner, item: Item, page: str, spool: Path) -> Cleaner:
     extract = next((s for s in stages if s.name == "extract"), None)
     if extract is None or entry.get("key") != extract.carry_key or entry.get("page") != page_digest(page):
         return cleaner
+    return with_carried(cleaner, extract.carrying(page, entry))
+
+
+def with_carried(cleaner: Cleaner, extract: Stage) -> Cleaner:
+    """``cleaner`` with ``extract`` (a stage from :meth:`Extract.carrying`) in place of its own."""
     new = copy.copy(cleaner)
-    new.stages = tuple(s.carrying(page, entry) if s is extract else s for s in stages)
+    new.stages = tuple(extract if s.name == "extract" else s for s in cleaner.stages)
     return new
 
 

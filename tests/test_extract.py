@@ -198,3 +198,22 @@ def test_carried_result_equals_a_fresh_extraction(cleaner):
     fresh = stage.apply(Document(html, html=True))
     spooled = json.loads(json.dumps(stage.spooled(fresh)))  # through the spool file's JSON
     assert stage.carrying(html, spooled).apply(Document(html, html=True)) == fresh
+
+
+# --- the HTML mode benchmark ----------------------------------------------------------------------------
+
+
+def test_html_benchmark_skips_without_bench(tmp_path, capsys):
+    from benchmarks import html_mode
+
+    assert html_mode.main(["speed", "--bench", str(tmp_path / "absent")]) == 0
+    assert html_mode.SKIP_MESSAGE in capsys.readouterr().err
+
+
+def test_html_benchmark_callables_give_the_text_with_and_without_headline():
+    from benchmarks import html_mode
+
+    html = page("Bridge reopens", PARAGRAPHS).encode("utf-8")  # score.py hands most sets over as bytes
+    full, body = html_mode.cleaner_full(html), html_mode.cleaner_body(html)
+    assert full == "Bridge reopens\n\n" + body
+    assert body.startswith(PARAGRAPHS[0])
