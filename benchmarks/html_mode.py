@@ -9,9 +9,11 @@ Run from the repository root:
     python -m benchmarks.html_mode trafilatura DIR          # trafilatura.extract over DIR/*.html, as a
                                                             # process to time against `cleaner clean DIR`
 
-and score the cleaner's HTML mode with the bench's own ``score.py``, through the callables here:
+and score the cleaner's HTML mode with the bench's own ``score.py``, through the callables here
+(``PYTHONPATH=.``: score.py puts its own folder first on ``sys.path``, so without it the callables
+would clean with whatever ``cleaner`` is installed, not this checkout):
 
-    python ../shared/bench/score.py run --dataset dragnet --mode html --bootstrap 0 \\
+    PYTHONPATH=. python ../shared/bench/score.py run --dataset dragnet --mode html --bootstrap 0 \\
         --ids ../shared/bench/splits/dragnet.dev.txt \\
         --callable benchmarks/html_mode.py:cleaner_body --out /tmp/dragnet-body
 
