@@ -3,18 +3,26 @@
 Run from the repository root:
 
     python -m benchmarks.throughput                       # the bench's pages as text (*/html/*.txt)
+    python -m benchmarks.throughput --stages              # also seconds per stage, first pass and later
+    python -m benchmarks.throughput --sizes 50 200 800 1600   # also one document of N kB, two shapes
     python -m benchmarks.throughput DIR --limit 200       # any folder of .txt files, the first 200
     python -m benchmarks.throughput --html                # the bench's .html pages (HTML mode)
     python -m benchmarks.throughput --rules my_rules      # another rule set
     python -m benchmarks.throughput --json out.json       # also write the numbers
 
-One process, one core: every document is read and decoded first (reading is not timed), then cleaned
-one after another with ``Cleaner.clean``; "MB/s per core" is UTF-8 input megabytes over the cleaning
-time. In the same run, over the same documents, ``ftfy.fix_text`` alone is timed the same way: the
-reference the issue measures the cleaner against (``ratio`` = cleaner MB/s / ftfy MB/s). Peak memory is
-the process's peak resident set size (``ru_maxrss``) after the run, which includes the documents held
-in memory. Each timing is the best of ``--repeat`` runs (default 1), so a cold cache or a noisy
-neighbour does not count against the code.
+One process, one core: every document is read and decoded first (reading is not timed), then cleaned one
+after another with ``Cleaner.clean``; "MB/s per core" is UTF-8 input megabytes over the cleaning time.
+Times are this process's CPU seconds (``time.process_time``), not wall-clock seconds: on a shared machine
+other processes' load would otherwise count against whichever side ran while it was high. In the same run,
+over the same documents, ``ftfy.fix_text`` alone is timed the same way: the reference the issue measures
+the cleaner against (``ratio`` = cleaner MB/s / ftfy MB/s). Peak memory is the process's peak resident set
+size (``ru_maxrss``) after the run, which includes the documents held in memory. Each timing is the best
+of ``--repeat`` runs (default 1), so a cold cache or a noisy neighbour does not count against the code.
+
+``--stages`` times each stage's ``apply`` over the same run (first pass and later fixed-point passes
+apart); ``--sizes`` builds one document of each size from the bench's page text (real lines, pages one
+after another) and one single line of its words, and reports MB/s for each, so a cost that grows faster
+than the document shows as falling MB/s.
 
 This is a benchmark, not a test: it asserts nothing and the test suite never runs it. When the folder
 does not exist (a fresh clone without ../shared) it says so on stderr and exits 0.
@@ -40,6 +48,7 @@ from cleaner.io import InputError, decode
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_BENCH = REPO.parent / "shared" / "bench"
 SKIP_MESSAGE = "skipping the throughput benchmark"
+BENCH_SETS = ("scrapinghub", "trafilatura_eval", "cleaneval", "dragnet")
 
 
 def find_documents(folders: Sequence[Path], html: bool, limit: int | None) -> list[Path]:
@@ -67,22 +76,78 @@ def best_time(make: Callable[[], Callable[[str], object]], texts: Sequence[str],
     for _ in range(repeat):
         fn = make()
         gc.collect()  # garbage from the previous pass is not this pass's cost
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         for t in texts:
             fn(t)
-        best = min(best, time.perf_counter() - t0)
+        best = min(best, time.process_time() - t0)
     return best
 
 
 def cold(cleaner: Cleaner) -> Cleaner:
     """The cleaner with every memo cache emptied: what a new worker process starts with. Word lists a
     library has loaded stay loaded (a one-time cost per process, not per document)."""
-    from cleaner.stages.language import detect
+    from cleaner.langid import detect
     from cleaner.text import lines, word_count
 
     for cache in (detect, lines, word_count):
         cache.cache_clear()
     return pickle.loads(pickle.dumps(cleaner))  # stages drop their per-line memos when pickled
+
+
+def stage_times(texts: Sequence[str], cleaner: Cleaner, html: bool) -> dict[str, tuple[float, float]]:
+    """Seconds each stage's ``apply`` took over ``texts``: (first pass, later passes)."""
+    cleaner = cold(cleaner)
+    first: dict[str, float] = dict.fromkeys((s.name for s in cleaner.stages), 0.0)
+    later = dict(first)
+    seen: set[str] = set()  # stages that have run on the current document
+
+    def timed(stage):
+        apply = stage.apply
+
+        def run(doc):
+            t0 = time.process_time()
+            out = apply(doc)
+            (later if stage.name in seen else first)[stage.name] += time.process_time() - t0
+            seen.add(stage.name)
+            return out
+
+        return run
+
+    for stage in cleaner.stages:
+        stage.apply = timed(stage)  # an instance attribute: the shared class is untouched
+    for t in texts:
+        seen.clear()
+        cleaner.clean(t, html=html)
+    return {name: (first[name], later[name]) for name in first}
+
+
+def sized_documents(texts: Sequence[str], sizes_kb: Sequence[int]) -> list[tuple[str, int, str]]:
+    """(shape, kB, document) for each size: "page text" is the bench's pages one after another, cut at a
+    line end; "one line" is the same words on a single line."""
+    pool = "\n".join(texts)
+    words = pool.split()
+    out = []
+    for kb in sizes_kb:
+        n = kb * 1000
+        page = pool[:n]
+        page = page[: page.rfind("\n")] if "\n" in page else page
+        line = " ".join(words)[:n]
+        out += [("page text", kb, page), ("one line", kb, line[: line.rfind(" ")])]
+    return out
+
+
+def size_rows(texts: Sequence[str], cleaner: Cleaner, sizes_kb: Sequence[int]) -> list[dict]:
+    rows = []
+    for shape, kb, doc in sized_documents(texts, sizes_kb):
+        fresh = cold(cleaner)
+        t0 = time.process_time()
+        fresh.clean(doc)
+        seconds = time.process_time() - t0
+        mb = len(doc.encode("utf-8")) / 1e6
+        rows.append(
+            {"shape": shape, "kb": kb, "seconds": round(seconds, 3), "mb_per_s": round(mb / seconds, 3)}
+        )
+    return rows
 
 
 def peak_rss_mb() -> float:
@@ -116,6 +181,21 @@ def run(texts: Sequence[str], cleaner: Cleaner, html: bool, repeat: int) -> dict
     }
 
 
+def stage_table(times: dict[str, tuple[float, float]]) -> str:
+    lines = ["| stage | first pass (s) | later passes (s) | total (s) |", "|---|---|---|---|"]
+    for name, (a, b) in sorted(times.items(), key=lambda kv: -sum(kv[1])):
+        lines.append(f"| {name} | {a:.2f} | {b:.2f} | {a + b:.2f} |")
+    total = [sum(v[i] for v in times.values()) for i in (0, 1)]
+    lines.append(f"| all stages | {total[0]:.2f} | {total[1]:.2f} | {sum(total):.2f} |")
+    return "\n".join(lines)
+
+
+def size_table(rows: Sequence[dict]) -> str:
+    lines = ["| document | size | seconds | MB/s |", "|---|---|---|---|"]
+    lines += [f"| {r['shape']} | {r['kb']} kB | {r['seconds']:.3f} | {r['mb_per_s']:.3f} |" for r in rows]
+    return "\n".join(lines)
+
+
 def table(r: dict) -> str:
     rows = [
         ("documents", f"{r['documents']} ({r['megabytes']:.2f} MB, {r['mode']} mode)"),
@@ -139,6 +219,8 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--repeat", type=int, default=1, help="passes per timing; the fastest counts")
     ap.add_argument("--rules", action="append", help="rules directory or file for Cleaner(...); repeatable")
     ap.add_argument("--json", type=Path, help="also write the numbers to this file")
+    ap.add_argument("--stages", action="store_true", help="also time each stage (first pass and later)")
+    ap.add_argument("--sizes", type=int, nargs="+", metavar="KB", help="also clean one document of each size")
     return ap
 
 
@@ -150,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.repeat < 1:
         ap.error("--repeat must be at least 1")
     # the bench's pages, not its split lists (splits/*.txt) or other files
-    folders = args.folders or [DEFAULT_BENCH / name / "html" for name in ("scrapinghub", "trafilatura_eval")]
+    folders = args.folders or [DEFAULT_BENCH / name / "html" for name in BENCH_SETS]
     missing = [str(f) for f in folders if not f.is_dir()]
     if missing:
         print(f"{SKIP_MESSAGE}: no folder {', '.join(missing)}", file=sys.stderr)
@@ -168,6 +250,15 @@ def main(argv: list[str] | None = None) -> int:
     logging.disable(logging.CRITICAL)  # trafilatura warns on most pages
     result = run(texts, cleaner, args.html, args.repeat)
     print(table(result))
+    if args.stages:
+        times = stage_times(texts, cleaner, args.html)
+        result["stages"] = {name: [round(a, 3), round(b, 3)] for name, (a, b) in times.items()}
+        print()
+        print(stage_table(times))
+    if args.sizes:
+        result["sizes"] = size_rows(texts, cleaner, args.sizes)
+        print()
+        print(size_table(result["sizes"]))
     if args.json:
         args.json.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     return 0

@@ -1,27 +1,35 @@
 """The command line: argument parsing, streams and exit codes; the library does the cleaning.
 
 Exit codes: 0 success; 1 ``check`` found differences; 2 usage error or invalid rules; 3 at least one
-document failed (the others were still written). Standard output carries data only (cleaned text when
+document failed (the others were still written); 4 the run stopped on a fault of the machine (a full
+disk, a read-only or vanished output, an I/O error: see cleaner/faults.py); 130 and 143 stopped by
+SIGINT and SIGTERM. Standard output carries data only (cleaned text when
 no ``-o`` is given, diffs, explanations, rule listings); progress and diagnostics go to standard error.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import json
 import os
+import shlex
 import sys
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
+from cleaner import chatter
 from cleaner.document import FAILED
-from cleaner.io import MISSING, STDIN, InputError, Inputs, Item, decode, kind_of, read_bytes
+from cleaner.faults import Fault, Interrupted, signalled, stopping, writing
+from cleaner.io import MISSING, STDIN, InputError, Inputs, Item, decode, kind_of, read_bytes, unwritable
 from cleaner.pipeline import Cleaner
 from cleaner.report import RunReport
 from cleaner.rules import RuleError, load_rules
+from cleaner.scanplan import slow_reasons
 from cleaner.stage import registry
 
-OK, DIFFERENT, USAGE, FAILURES = 0, 1, 2, 3
+OK, DIFFERENT, USAGE, FAILURES, STOPPED = 0, 1, 2, 3, 4
 
 
 class _Parser(argparse.ArgumentParser):
@@ -91,7 +99,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = _parser().parse_args(argv)
+    args.argv = argv  # to print the command that resumes a stopped run
+    chatter.configure(verbose=getattr(args, "verbose", False))
     try:
         cleaner = Cleaner(load_rules(args.rules))
     except RuleError as exc:
@@ -123,8 +134,11 @@ def _clean(cleaner: Cleaner, args) -> int:
         for p in items.usage:
             print(f"cleaner: error: {p}", file=sys.stderr)
         return USAGE
-    from cleaner.runner import prepare, records, run_items
-
+    # checked before any work: a read-only, full or misnamed output is a usage error, not a fault later
+    report_dir = Path(args.report).parent if args.report and args.report != STDIN else None
+    for directory, name in ((out_dir, "output directory"), (report_dir, "report's directory")):
+        if directory is not None and (why := unwritable(directory)):
+            return _usage(f"cannot write to the {name} {directory}: {why}")
     if args.engine == "ray":
         from cleaner.rayengine import RayUnavailable, connect
 
@@ -133,38 +147,72 @@ def _clean(cleaner: Cleaner, args) -> int:
         except RayUnavailable as exc:
             return _usage(str(exc))
 
+    report = RunReport()
+    run = _Run(report)
+    with stopping():  # SIGINT and SIGTERM raise Interrupted, which stops the run like a fault
+        try:
+            _run(cleaner, args, items, out_dir, run)
+        except (Fault, Interrupted, BrokenProcessPool) as exc:
+            return _stopped(signalled() or exc, run, args, out_dir)
+        except Exception:
+            if stop := signalled():  # turned into another exception by library code on its way up
+                return _stopped(stop, run, args, out_dir)
+            raise
+    for line in report.failures:
+        # a file name may hold a line break; each failure stays one line for line-based readers
+        print(f"cleaner: failed: {_one_line(line)}", file=sys.stderr)
+    if not args.quiet:
+        print(report.summary(), file=sys.stderr)
+    return FAILURES if report.failed else OK
+
+
+class _Run:
+    """What a run has done so far, for the line that says where it stopped."""
+
+    def __init__(self, report: RunReport):
+        self.report = report
+        self.done = 0  # items finished by this run (journaled)
+        self.kept = 0  # items an interrupted run had finished, skipped
+        self.written = 0  # outputs this run wrote
+
+
+def _run(cleaner: Cleaner, args, items: Inputs, out_dir: Path | None, run: _Run) -> None:
+    """Clean every item and publish the report; raises Fault or Interrupted when the run stops, leaving
+    the journal (an unfinished run's, for --resume), no report and no temporary file behind."""
+    from cleaner.runner import prepare, records, run_items
+
     first = list(itertools.islice(items, 2))
     if cleaner.uses_name_stats and (len(first) > 1 or any(i.kind == "jsonl" for i in first)):
         # two passes: name statistics over the whole input first, so every document is repaired
         # by the same corpus consensus
         cleaner = prepare(cleaner, items, jobs=args.jobs, html=args.html, engine=args.engine, out_dir=out_dir)
     journal = None
-    if out_dir is not None:
-        from cleaner.resume import Journal, run_key
-
-        journal = Journal(out_dir, run_key(cleaner, args.html), resume=args.resume)
-    report = RunReport()
-    sink = _open_report(args.report)
-    report.sink = sink
-    completed = False
+    report, sink, runs = run.report, None, None
+    completed = published = False
     progress = _Progress(enabled=sys.stderr.isatty() and not args.quiet)
     try:
+        if out_dir is not None:
+            from cleaner.resume import Journal, run_key
+
+            journal = Journal(out_dir, run_key(cleaner, args.html), resume=args.resume)
+        sink = report.sink = _open_report(args.report)
+        report.sink_name = args.report or report.sink_name
         done = journal.finished if journal is not None else None
-        for n, (item, outcomes) in enumerate(
-            run_items(
-                cleaner,
-                items,
-                out_dir,
-                jobs=args.jobs,
-                html=args.html,
-                verbose=args.verbose,
-                engine=args.engine,
-                skip=done,
-            )
-        ):
+        runs = run_items(
+            cleaner,
+            items,
+            out_dir,
+            jobs=args.jobs,
+            html=args.html,
+            verbose=args.verbose,
+            engine=args.engine,
+            skip=done,
+        )
+        for item, outcomes in runs:
             if outcomes is None:  # finished by an interrupted run: its records, as that run made them
                 for record in journal.records(item):
                     report.replay(record)
+                run.kept += 1
             else:
                 keep = journal is not None and item.path != STDIN
                 for record in records(outcomes):  # one at a time: a JSONL item may hold millions
@@ -172,23 +220,53 @@ def _clean(cleaner: Cleaner, args) -> int:
                     if keep:
                         journal.record(record)
                 if keep:
-                    journal.add(item, _digest(item))
-            progress.update(n + 1, item.path)
+                    run.written += journal.add(item, _digest(item))
+                run.done += 1
+            progress.update(run.done + run.kept, item.path)
         for p in items.problems:  # symlinks not followed, colliding outputs: the user asked for these files
             path, _, reason = p.rpartition(": ")
             report.fail(path, reason)
         completed = True
+        published = _close_report(sink, args.report, publish=True)
+        if journal:  # the journal goes only once the report is in place: a resume can still remake it
+            journal.close(completed=True)
+            journal = None
     finally:
+        if runs is not None:
+            runs.close()  # stops the workers now, before the temporary files are looked for
         progress.close()
-        _close_report(sink, args.report, completed)
+        if not published:
+            _close_report(sink, args.report, publish=False)
         if journal:
-            journal.close(completed)
-    for line in report.failures:
-        # a file name may hold a line break; each failure stays one line for line-based readers
-        print(f"cleaner: failed: {_one_line(line)}", file=sys.stderr)
-    if not args.quiet:
-        print(report.summary(), file=sys.stderr)
-    return FAILURES if report.failed else OK
+            journal.close(completed=False)
+        if not completed and out_dir is not None:
+            from cleaner.resume import remove_temps
+
+            remove_temps(out_dir)
+
+
+def _stopped(exc: BaseException, run: _Run, args, out_dir: Path | None) -> int:
+    """The one line for a stopped run (what, where, what was done, how to go on) and its exit code."""
+    if isinstance(exc, Interrupted):
+        what, remedy, code = f"stopped by {exc.signal_name}", "", exc.code
+    elif isinstance(exc, Fault):
+        what, remedy, code = f"stopped: {exc}", exc.remedy, STOPPED
+    else:  # BrokenProcessPool: killed by the out-of-memory killer, or by hand
+        what, remedy, code = "stopped: a worker process died", "check free memory", STOPPED
+    done = f"{_count(run.written, 'output')} written ({_count(run.done, 'input')} done"
+    done += f", {run.kept} kept from the interrupted run)" if run.kept else ")"
+    go_on = f"{remedy} and " if remedy else "to go on, "
+    if out_dir is None:
+        go_on += "run it again"
+    else:
+        argv = [a for a in args.argv if a != "--resume"] + ["--resume"]
+        go_on += f"rerun with --resume: cleaner {shlex.join(argv)}"
+    print(f"cleaner: {what}; {done}; {go_on}", file=sys.stderr)
+    return code
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
 def _one_line(text: str) -> str:
@@ -213,21 +291,28 @@ def _open_report(path: str | None):
     if path == STDIN:
         return sys.stdout
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # renamed when complete; "backslashreplace" writes the lone surrogates of a file name that is not
-    # UTF-8 as \udcXX, which is the JSON escape of the same character: the record stays valid JSON
-    return open(target.with_name(f".{target.name}.tmp"), "w", encoding="utf-8", errors="backslashreplace")
+    with writing(path):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # renamed when complete; "backslashreplace" writes the lone surrogates of a file name that is not
+        # UTF-8 as \udcXX, which is the JSON escape of the same character: the record stays valid JSON
+        return open(target.with_name(f".{target.name}.tmp"), "w", encoding="utf-8", errors="backslashreplace")
 
 
-def _close_report(sink, path: str | None, completed: bool) -> None:
-    """Publish the report only when the run completed; an interrupted run keeps the previous report."""
+def _close_report(sink, path: str | None, publish: bool) -> bool:
+    """Publish the report when the run completed; a stopped run removes its temporary report (whatever
+    cannot be written of it now) and keeps the previous one. Returns whether it was published."""
     if sink is None or sink is sys.stdout:
-        return
-    sink.close()
-    if completed:
-        os.replace(sink.name, path)
-    else:
+        return publish
+    if publish:
+        with writing(path):
+            sink.close()
+            os.replace(sink.name, path)
+        return True
+    with contextlib.suppress(OSError):  # what is still buffered is not wanted (and fails on a full disk)
+        sink.close()
+    with contextlib.suppress(OSError):  # a read-only disk keeps it
         Path(sink.name).unlink(missing_ok=True)
+    return False
 
 
 def _check(cleaner: Cleaner, args) -> int:
@@ -288,7 +373,14 @@ def _rules(cleaner: Cleaner, args) -> int:
                 "description": stages[stage.name].description,
                 "settings": {k: v for k, v in vars(stage.settings).items()},
                 "rules": [
-                    {"id": r.id, "kind": r.kind, "reason": r.reason, "source": r.source} for r in stage.rules
+                    {
+                        "id": r.id,
+                        "kind": r.kind,
+                        "reason": r.reason,
+                        "source": r.source,
+                        "slow": slow_reasons(r),
+                    }
+                    for r in stage.rules
                 ],
             }
         )
@@ -299,9 +391,11 @@ def _rules(cleaner: Cleaner, args) -> int:
         settings = ", ".join(f"{k}={v!r}" for k, v in entry["settings"].items())
         print(f"{entry['stage']}: {entry['description']}" + (f"  [{settings}]" if settings else ""))
         for r in entry["rules"]:
-            print(f"  {r['id']:<34} {r['kind']:<9} {r['reason']}")
+            slow = f"  [slow: {'; '.join(r['slow'])}]" if r["slow"] else ""
+            print(f"  {r['id']:<34} {r['kind']:<9} {r['reason']}{slow}")
     total = sum(len(e["rules"]) for e in listing)
-    print(f"cleaner rules: {len(listing)} stages, {total} rules, valid", file=sys.stderr)
+    slow = sum(1 for e in listing for r in e["rules"] if r["slow"])
+    print(f"cleaner rules: {len(listing)} stages, {total} rules, valid; {slow} slow", file=sys.stderr)
     return OK
 
 

@@ -33,8 +33,8 @@ def _back(pos: int, edits: Sequence[Edit], at_end: bool) -> int:
     return pos - shift
 
 
-def base_text(source: str, result: CleanResult) -> tuple[str, list[Edit]]:
-    """The text explain marks (input of the first text stage) and the edits of the text stages."""
+def _steps(source: str, result: CleanResult) -> tuple[str, dict[int, list[Edit]]]:
+    """The text of the first text stage's input and the edits of each later step, sorted by start."""
     steps: dict[int, list[Edit]] = {}
     for e in result.edits:
         steps.setdefault(e.step, []).append(e)
@@ -42,17 +42,30 @@ def base_text(source: str, result: CleanResult) -> tuple[str, list[Edit]]:
     if result.edits and result.edits[0].stage == "extract":
         text = result.edits[0].new
         steps.pop(result.edits[0].step)
+    return text, {step: sorted(steps[step], key=lambda e: e.start) for step in sorted(steps)}
+
+
+def base_text(source: str, result: CleanResult) -> tuple[str, list[Edit]]:
+    """The text explain marks (input of the first text stage) and the edits of the text stages."""
+    text, steps = _steps(source, result)
     edits = []
-    for step in sorted(steps):
-        for e in sorted(steps[step], key=lambda e: e.start):
+    for step, step_edits in steps.items():
+        for e in step_edits:
             start, end = e.start, e.end
             for earlier in sorted(s for s in steps if s < step)[::-1]:
-                ordered = sorted(steps[earlier], key=lambda x: x.start)
-                start, end = _back(start, ordered, False), _back(end, ordered, True)
+                start, end = _back(start, steps[earlier], False), _back(end, steps[earlier], True)
             edits.append(
                 Edit(e.stage, e.rule, start, end, text[start:end] if e.old else "", e.new, e.reason, step)
             )
     return text, edits
+
+
+def to_base(source: str, result: CleanResult, start: int, end: int) -> tuple[int, int]:
+    """The span of :func:`base_text`'s text that the span ``start:end`` of the output came from."""
+    _, steps = _steps(source, result)
+    for step in sorted(steps, reverse=True):
+        start, end = _back(start, steps[step], False), _back(end, steps[step], True)
+    return start, end
 
 
 def render(source: str, result: CleanResult, *, color: bool = False, everything: bool = False) -> str:

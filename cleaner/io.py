@@ -6,6 +6,8 @@ Nothing here cleans text; the pipeline never touches a file.
 from __future__ import annotations
 
 import codecs
+import contextlib
+import errno
 import gzip
 import json
 import os
@@ -326,14 +328,20 @@ class AtomicWriter:
     ``.gz`` outputs are compressed with a zero timestamp so the bytes do not depend on the clock.
     """
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, root: Path | None = None):
         self.path = path
+        self.root = root
         self._tmp: str | None = None
 
     def __enter__(self):
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        make_parent(self.path, self.root)
         fd, self._tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
-        os.chmod(self._tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; an output is an ordinary file
+        try:
+            os.chmod(self._tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; an output is an ordinary file
+        except BaseException:
+            os.close(fd)
+            _remove(self._tmp)
+            raise
         raw = os.fdopen(fd, "wb")
         self._raw = raw
         self._fh = (
@@ -342,14 +350,57 @@ class AtomicWriter:
         return self._fh
 
     def __exit__(self, exc_type, exc, tb):
-        if self._fh is not self._raw:
-            self._fh.close()
-        self._raw.close()
-        if exc_type is None:
-            os.replace(self._tmp, self.path)
-        else:
-            Path(self._tmp).unlink(missing_ok=True)
+        # Closing writes what is still buffered, so on a full disk it is closing that fails: the
+        # temporary file goes whatever happens here, and only a complete one is renamed into place.
+        try:
+            try:
+                if self._fh is not self._raw:
+                    self._fh.close()
+            finally:
+                self._raw.close()
+            if exc_type is None:
+                os.replace(self._tmp, self.path)
+                self._tmp = None
+        finally:
+            if self._tmp is not None:
+                _remove(self._tmp)
         return False
+
+
+def _remove(path: str) -> None:
+    """Remove a temporary file if the filesystem lets us (a read-only one does not: nothing to do)."""
+    with contextlib.suppress(OSError):
+        os.unlink(path)
+
+
+def make_parent(path: Path, root: Path | None = None) -> None:
+    """Create the directories above ``path``, below ``root``; ``root`` itself must still be there.
+
+    ``root`` is the output directory, created when the run started: if it is gone, it vanished
+    (deleted, unmounted) and making it anew would fill it with the rest of the outputs alone, so this
+    raises ENOENT, a fault of the machine (cleaner/faults.py), instead."""
+    if root is not None and not root.is_dir():
+        raise FileNotFoundError(errno.ENOENT, "output directory vanished", str(root))
+    path.parent.mkdir(parents=True, exist_ok=True)
+
+
+def unwritable(directory: Path) -> str | None:
+    """Why no file can be written in ``directory`` (created when missing), or None. Run before any work,
+    so a read-only, full or misnamed output directory is a one-line usage error, not a fault mid-run."""
+    if directory.exists() and not directory.is_dir():
+        return "not a directory"
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        # named like AtomicWriter's temporary files, so one a crash leaves is removed like theirs
+        fd, probe = tempfile.mkstemp(prefix=".cleaner-probe.", suffix=".tmp", dir=directory)
+        try:
+            os.write(fd, b"\n")  # a full disk may still take a new name, but not a byte
+        finally:
+            os.close(fd)
+            os.unlink(probe)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
 
 
 def write_atomic(path: Path, data: bytes) -> None:

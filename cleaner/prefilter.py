@@ -20,6 +20,7 @@ text and a superset for case-insensitive matching.
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Iterable, Sequence
 from re import _constants as C  # Python's own regex parser: a pattern's syntax tree
 from re import _parser
@@ -219,6 +220,60 @@ def _needs_non_ascii(items) -> bool:
     return False
 
 
+Pair = tuple[frozenset[str], frozenset[str]]
+
+
+def non_ascii_anchors(pattern) -> tuple[tuple[Pair, ...], frozenset[str]] | None:
+    """For a compiled ``re`` pattern that is an alternation of sequences (ftfy's mojibake pattern):
+    ``(pairs, singles)`` such that every match holds a character of ``singles`` or, for one of the
+    ``pairs`` ``(X, Y)``, a character of X directly followed by one of Y, all of them non-ASCII. None
+    when some alternative holds no character that must be non-ASCII, or the syntax is unknown.
+
+    Each alternative gives its first two neighbouring single characters that must both be non-ASCII
+    (``[{lower_accented}][{upper_accented}]``), or else its first such character (``[\\x80-\\x9f]``).
+    A page is then scanned for these anchors, and the pattern itself runs only around them: in German
+    or Russian prose almost every accented or Cyrillic letter is a non-ASCII character, but two letters
+    in a row of the classes mojibake is made of are rare."""
+    try:
+        tree = _parser.parse(pattern.pattern, pattern.flags)
+    except Exception:
+        return None
+    if pattern.flags & C.SRE_FLAG_IGNORECASE:  # a non-ASCII letter may match an ASCII one
+        return None
+    items = list(tree.data)
+    alternatives = items[0][1][1] if len(items) == 1 and items[0][0] == C.BRANCH else [items]
+    pairs: list[Pair] = []
+    singles: set[str] = set()
+    for alternative in alternatives:
+        chars = [_non_ascii_char(op, av) for op, av in alternative]
+        pair = next(((a, b) for a, b in itertools.pairwise(chars) if a and b), None)
+        if pair is not None:
+            pairs += [] if pair in pairs else [pair]
+            continue
+        single = next((c for c in chars if c), None)
+        if single is None:
+            return None
+        singles |= single
+    return tuple(pairs), frozenset(singles)
+
+
+def _non_ascii_char(op, av) -> frozenset[str] | None:
+    """The characters an item that matches exactly one character may match, when all are non-ASCII."""
+    if op == C.LITERAL:
+        return frozenset(chr(av)) if av > 0x7F else None
+    if op != C.IN:
+        return None
+    out: set[str] = set()
+    for o, a in av:
+        if o == C.LITERAL and a > 0x7F:
+            out.add(chr(a))
+        elif o == C.RANGE and a[0] > 0x7F and a[1] - a[0] < _MAX_REACH:
+            out.update(map(chr, range(a[0], a[1] + 1)))
+        else:  # ASCII, a negated class, a category such as \w, a huge range
+            return None
+    return frozenset(out)
+
+
 class Prefilter:
     """The requirements of a list of patterns, scanned for all at once.
 
@@ -242,6 +297,15 @@ class Prefilter:
             for s in sorted(owners):  # sorted: the same automaton from the same rules
                 self.automaton.add_word(s, tuple(owners[s]))
             self.automaton.make_automaton()
+
+    def __getstate__(self):
+        # the automaton is rebuilt from the requirements on load: its own pickle is not the same bytes
+        # for the same words in two processes, so it would defeat every cache keyed on the pickle
+        return {**self.__dict__, "automaton": None}
+
+    def __setstate__(self, state) -> None:
+        self.__dict__.update(state)
+        self._build()
 
     @classmethod
     def for_rules(cls, rules: Sequence) -> Prefilter:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 from cleaner.document import CLEANED, DROPPED, FAILED, UNCHANGED, CleanResult
+from cleaner.faults import writing
 
 
 class Encoded(dict):
@@ -39,6 +41,7 @@ class RunReport:
     rules: Counter = field(default_factory=Counter)
     failures: list[str] = field(default_factory=list)
     sink: IO[str] | None = None  # where report records go, one JSON object per line
+    sink_name: str = "the report"  # the file it will be, for the message when writing it fails
 
     def add(self, result: CleanResult, path: str | None) -> None:
         self.replay(result.record(path))
@@ -52,16 +55,15 @@ class RunReport:
         records a resumed run takes from the journal, so both report the same."""
         status = record["status"]
         self.statuses[status] += 1
-        for e in record["edits"]:
-            if e["stage"] != "canonical":  # format edits are in every document; they drown the signal
-                self.rules[f"{e['stage']}/{e['rule']}"] += 1
+        self.rules.update(rule_counts((e["stage"], e["rule"]) for e in record["edits"]))
         if status == FAILED:
             self.failures.append(f"{record['path'] or record['id']}: {record['error']}")
         self.write(record)
 
     def write(self, record: dict[str, Any]) -> None:
         if self.sink is not None:
-            self.sink.write(encoded(record) + "\n")
+            with writing(self.sink_name):
+                self.sink.write(encoded(record) + "\n")
 
     @property
     def failed(self) -> int:
@@ -72,6 +74,12 @@ class RunReport:
         counts = ", ".join(f"{self.statuses[s]} {s}" for s in (CLEANED, UNCHANGED, DROPPED, FAILED))
         rules = ", ".join(f"{r} {n}" for r, n in self.rules.most_common(top))
         return f"cleaner: {counts}" + (f"; top rules: {rules}" if rules else "")
+
+
+def rule_counts(edits: Iterable[tuple[str, str]]) -> Counter:
+    """Edits per rule, named ``stage/rule``, from ``(stage, rule)`` pairs; the format edits of ``canonical``
+    are left out: they are in every document and drown the signal."""
+    return Counter(f"{stage}/{rule}" for stage, rule in edits if stage != "canonical")
 
 
 def failure_record(path: str, reason: str, id: str | None = None) -> dict[str, Any]:

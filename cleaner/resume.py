@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from cleaner.faults import Fault, writing
 from cleaner.io import STDIN, Item
 from cleaner.pipeline import Cleaner
 from cleaner.report import encoded
@@ -38,48 +39,23 @@ JOURNAL = ".cleaner-journal"
 _JSON_SAFE = "backslashreplace"
 # The names AtomicWriter gives its temporary files: "." + output name + "." + mkstemp's 8 characters + ".tmp"
 _TEMP = re.compile(r"\..+\.[A-Za-z0-9_]{8}\.tmp")
-_PACKAGE = Path(__file__).resolve().parent
 
 
 def run_key(cleaner: Cleaner, html: bool) -> str:
-    """A digest of what decides the output bytes of a run (see the module docstring)."""
-    h = hashlib.blake2b(digest_size=16)
-    for path in sorted(_PACKAGE.rglob("*.py")):
-        h.update(path.relative_to(_PACKAGE).as_posix().encode())
-        h.update(path.read_bytes())
-    config = {
-        "html": html,
-        "max_passes": cleaner.ruleset.max_passes,
-        "pattern_timeout": cleaner.ruleset.pattern_timeout,
-        "max_document_chars": cleaner.ruleset.max_document_chars,
-        "time_budget": cleaner.ruleset.time_budget,
-        "stages": [
-            {
-                "name": s.name,
-                "settings": repr(s.settings),
-                "rules": [_rule(r) for r in s.rules],
-                "stats": _stats(getattr(s, "stats", None)),
-            }
-            for s in cleaner.stages
-        ],
-    }
-    h.update(json.dumps(config, sort_keys=True, ensure_ascii=False).encode())
-    return h.hexdigest()
+    """A digest of what decides the output bytes of a run: the cleaner's fingerprint and ``--html``."""
+    return hashlib.blake2b(f"{cleaner.fingerprint} html={html}".encode(), digest_size=16).hexdigest()
 
 
-def _rule(rule) -> list[Any]:
-    params = sorted((k, repr(v)) for k, v in (rule.params or {}).items())
-    return [rule.id, rule.kind, rule.reason, rule.pattern.source if rule.pattern else None, params]
-
-
-def _stats(stats) -> str | None:
-    if stats is None:
-        return None
-    h = hashlib.blake2b(digest_size=16)
-    for name in ("docs", "count", "lower", "before"):
-        h.update(repr(sorted(getattr(stats, name).items())).encode())
-    h.update(f"{stats.n_docs} {stats.theta}".encode())
-    return h.hexdigest()
+def remove_temps(out_dir: Path) -> None:
+    """Remove the temporary files of writes that never completed (AtomicWriter's, the JSONL records
+    spools): after a completed resume, and when a run stops. Nothing else may write in ``out_dir`` during
+    a run, so any found are of this run or of one it resumes; a read-only disk keeps them."""
+    try:
+        for stray in out_dir.rglob(".*.tmp"):
+            if _TEMP.fullmatch(stray.name) and stray.is_file():
+                stray.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def input_digest(path: str) -> str:
@@ -104,15 +80,16 @@ class Journal:
         self.done: dict[str, tuple[str, bool, str, int, int]] = {}
         self._written = 0  # record lines since the last item line
         valid_end = self._index() if resume else 0
-        out_dir.mkdir(parents=True, exist_ok=True)
-        if valid_end:
-            # cut a line torn by the interruption, so this run's lines do not follow it (a reader stops
-            # at the first bad line)
-            os.truncate(self.path, valid_end)
-            self._fh: IO[str] = open(self.path, "a", encoding="utf-8", errors=_JSON_SAFE)  # noqa: SIM115
-        else:  # a fresh run, or the rules, code or inputs changed: start over
-            self._fh = open(self.path, "w", encoding="utf-8", errors=_JSON_SAFE)  # noqa: SIM115
-            self._append({"run": key})
+        with writing(self.path):
+            out_dir.mkdir(parents=True, exist_ok=True)
+            if valid_end:
+                # cut a line torn by the interruption, so this run's lines do not follow it (a reader
+                # stops at the first bad line)
+                os.truncate(self.path, valid_end)
+                self._fh: IO[str] = open(self.path, "a", encoding="utf-8", errors=_JSON_SAFE)  # noqa: SIM115
+            else:  # a fresh run, or the rules, code or inputs changed: start over
+                self._fh = open(self.path, "w", encoding="utf-8", errors=_JSON_SAFE)  # noqa: SIM115
+                self._append({"run": key})
 
     def finished(self, item: Item) -> bool:
         """Can ``item``'s output from the interrupted run be kept? (Its line is there under this run key,
@@ -143,39 +120,51 @@ class Journal:
 
     def record(self, record: dict[str, Any]) -> None:
         """Note one report record of the item being finished; :meth:`add` commits them."""
-        self._fh.write('{"record": ' + encoded(record) + "}\n")  # what json.dumps would write
+        with writing(self.path):
+            self._fh.write('{"record": ' + encoded(record) + "}\n")  # what json.dumps would write
         self._written += 1
 
-    def add(self, item: Item, digest: str | None) -> None:
+    def add(self, item: Item, digest: str | None) -> bool:
         """Note a finished item, whose records :meth:`record` wrote just before; call only after its
         output is in place. The item's line comes after its records: it is what vouches for them, so an
-        interruption while the records are being written leaves the item unfinished."""
+        interruption while the records are being written leaves the item unfinished. Returns whether
+        the item has an output."""
         count, self._written = self._written, 0
-        if item.path == STDIN or digest is None:
-            return  # its record lines stay unreferenced
         written = (self.out_dir / item.rel).is_file()
+        if item.path == STDIN or digest is None:
+            return written  # its record lines stay unreferenced
         self._append(
             {"item": str(item.rel), "path": item.path, "input": digest, "output": written, "records": count}
         )
+        return written
 
     def close(self, completed: bool) -> None:
         """Close the journal; a completed run removes it (only an interrupted run has anything to resume),
         and a completed resume also removes the temporary files of writes the interruption cut short, so
-        a finished output directory holds the outputs and nothing else."""
-        self._fh.close()
+        a finished output directory holds the outputs and nothing else.
+
+        A run that stopped keeps its journal even when the lines still buffered cannot be written (a
+        full disk): every item line was flushed when it was added, so what is lost vouches for nothing."""
+        try:
+            with writing(self.path):
+                self._fh.close()
+        except Fault:
+            if completed:
+                raise
         if completed:
-            self.path.unlink(missing_ok=True)
+            with writing(self.path):
+                self.path.unlink(missing_ok=True)
             if self.resumed:
-                for stray in self.out_dir.rglob(".*.tmp"):
-                    if _TEMP.fullmatch(stray.name) and stray.is_file():
-                        stray.unlink(missing_ok=True)
+                remove_temps(self.out_dir)
 
     def _append(self, entry: dict[str, Any]) -> None:
-        self._fh.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
-        # Flushed, not fsynced: once written, the bytes belong to the kernel and survive the process being
-        # killed (kill -9 included), which is what --resume is for. Surviving a power cut would take an
-        # fsync per document here and for every output, a cost a million-document run should not pay.
-        self._fh.flush()
+        with writing(self.path):
+            self._fh.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
+            # Flushed, not fsynced: once written, the bytes belong to the kernel and survive the process
+            # being killed (kill -9 included), which is what --resume is for. Surviving a power cut would
+            # take an fsync per document here and for every output, a cost a million-document run should
+            # not pay.
+            self._fh.flush()
 
     def _index(self) -> int:
         """Read the journal of an interrupted run into ``done``; the byte length of its valid part (0

@@ -19,17 +19,22 @@ import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cleaner import chatter
 from cleaner.document import CleanResult, Document
-from cleaner.io import STDIN, AtomicWriter, InputError, Item, decode, iter_jsonl, read_bytes
+from cleaner.faults import Fault, of_machine, raise_on_signals, signalled
+from cleaner.io import STDIN, AtomicWriter, InputError, Item, decode, iter_jsonl, make_parent, read_bytes
 from cleaner.namestats import NameStats
 from cleaner.pipeline import Cleaner
 from cleaner.report import Encoded, failure_record
 from cleaner.stage import Stage
 from cleaner.stages.names import weigh_here
+
+STDOUT = "standard output"
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,11 @@ def process_item(
     except InputError as exc:
         return [Outcome(item.path, failure=str(exc), id=item.id)]
     except Exception as exc:  # a bug must not stop the run; -v shows where it happened
+        if stop := signalled():  # a signal that library code turned into another exception
+            raise stop from exc
+        if of_machine(exc):  # the machine, not this document: the run stops (see cleaner/faults.py)
+            where = STDOUT if out_dir is None else out_dir / item.rel
+            raise Fault(exc.errno, exc.strerror or str(exc), str(where)) from exc
         if verbose:
             traceback.print_exc(file=sys.stderr)
         return [Outcome(item.path, failure=f"internal error: {type(exc).__name__}: {exc}", id=item.id)]
@@ -108,7 +118,7 @@ def _single(cleaner: Cleaner, item: Item, out_dir: Path | None, html: bool) -> O
             target = out_dir / item.rel
             if item.path != STDIN and target.resolve() == Path(item.path).resolve():
                 return Outcome(item.path, failure="refused: output would overwrite the input", id=item.id)
-            with AtomicWriter(target) as fh:
+            with AtomicWriter(target, out_dir) as fh:
                 fh.write(data)
     return Outcome(item.path, result, encoding=encoding)
 
@@ -121,12 +131,15 @@ def _jsonl(cleaner: Cleaner, item: Item, out_dir: Path | None) -> list[Outcome]:
     target = out_dir / item.rel
     if target.resolve() == Path(item.path).resolve():
         return [Outcome(item.path, failure="refused: output would overwrite the input", id=item.id)]
-    target.parent.mkdir(parents=True, exist_ok=True)
+    make_parent(target, out_dir)
     # named like AtomicWriter's temporary files, so a completed --resume removes one a crash left
     fd, spool = tempfile.mkstemp(prefix=f".{target.name}.records.", suffix=".tmp", dir=target.parent)
     try:
         # surrogatepass: a lone surrogate from a \ud800 escape in the input comes back as it went in
-        with open(fd, "w", encoding="utf-8", errors="surrogatepass") as rec, AtomicWriter(target) as out:
+        with (
+            open(fd, "w", encoding="utf-8", errors="surrogatepass") as rec,
+            AtomicWriter(target, out_dir) as out,
+        ):
             for n, record, error in iter_jsonl(item.path):
                 where = f"{item.path}:{n}"
                 if error:
@@ -208,7 +221,7 @@ def _run_items(
         # workers forked from a warmed-up process share one copy of its language profiles and word
         # lists (copy on write) instead of each loading its own
         cleaner.warm_up()
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(cleaner,)) as pool:
+    with worker_pool(cleaner, jobs) as pool:
         yield from unless_skipped(
             lambda item: pool.submit(_work, item, out_dir, html, verbose), items, jobs * 4, skip
         )
@@ -253,9 +266,35 @@ def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 _worker_cleaner: Cleaner | None = None
 
 
-def _init_worker(cleaner: Cleaner) -> None:
+@contextmanager
+def worker_pool(cleaner: Cleaner, jobs: int) -> Iterator[ProcessPoolExecutor]:
+    """A process pool of ``jobs`` workers holding ``cleaner``, which stops with the run.
+
+    On any exception in the block (a fault, a signal, the consumer closing a generator over it) the
+    queued tasks are cancelled and each worker gets SIGTERM, on which it abandons its item (its ``with``
+    blocks remove their temporary files) or, idle, exits: otherwise leaving the block would wait for a
+    whole window of items, and workers of a main process killed alone would live on."""
+    pool = ProcessPoolExecutor(
+        max_workers=jobs, initializer=_init_worker, initargs=(cleaner, chatter.silenced())
+    )
+    try:
+        yield pool
+    except BaseException:
+        # the pool's processes: private, and the only handle on them before Python 3.14's
+        # terminate_workers(); terminate() sends SIGTERM
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _init_worker(cleaner: Cleaner, quiet: bool | None = None) -> None:
     global _worker_cleaner
     _worker_cleaner = cleaner
+    raise_on_signals(worker=True)  # SIGTERM stops the worker's item cleanly (see worker_pool)
+    if quiet is not None:  # as the command line set the main process, whatever the start method
+        chatter.configure(verbose=not quiet)
 
 
 def _work(item: Item, out_dir: Path | None, html: bool, verbose: bool) -> list[Outcome]:
@@ -331,7 +370,7 @@ def _spool(extract, item: Item, page: str, found, spool: Path) -> None:
 
     entry = {"key": extract.carry_key, "page": page_digest(page), **extract.spooled(found)}
     spool.mkdir(parents=True, exist_ok=True)
-    with AtomicWriter(_spool_path(spool, item)) as fh:
+    with AtomicWriter(_spool_path(spool, item), spool.parent) as fh:
         fh.write(json.dumps(entry, ensure_ascii=True).encode("ascii"))
 
 
@@ -395,7 +434,7 @@ def collect_name_stats(
             if item.path != STDIN:
                 total.absorb(stats_of(cleaner, item, html, spool))
         return total
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(cleaner,)) as pool:
+    with worker_pool(cleaner, jobs) as pool:
         return _stats_in(pool, cleaner, items, html, jobs, spool)
 
 
@@ -421,7 +460,7 @@ def prepare(
         return cleaner.with_name_stats(
             collect_name_stats(cleaner, items, jobs=jobs, html=html, engine=engine, spool=spool)
         )
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(cleaner,)) as pool:
+    with worker_pool(cleaner, jobs) as pool:
         stats = _stats_in(pool, cleaner, items, html, jobs, spool)
 
         def weigh(wanted: Mapping[str, Sequence[str]]) -> dict[tuple[str, str], float]:

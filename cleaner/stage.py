@@ -76,6 +76,11 @@ class Stage:
         self.settings = settings if settings is not None else self.Settings()
         self.rules = tuple(rules)
 
+    def __getstate__(self):
+        # caches a stage builds on first use (see cleaner/stages/replace.py) stay out of its pickle: a
+        # worker builds its own, and a used cleaner pickles to the same bytes as a fresh one
+        return {k: v for k, v in self.__dict__.items() if k not in _CACHES}
+
     def warm_up(self) -> None:
         """Load now what the stage would load on first use (word lists, language profiles). The process
         pool calls it before it forks its workers, so they share one copy instead of each loading its
@@ -99,6 +104,9 @@ class Stage:
         """An edit of this stage replacing ``text[start:end]`` by ``new``."""
         return Edit(self.name, rule, start, end, text[start:end], new, reason)
 
+
+#: Attributes stages add to themselves on first use.
+_CACHES = frozenset({"_replace_requirements"})
 
 REGISTRY: dict[str, type[Stage]] = {}
 
@@ -139,6 +147,9 @@ def non_overlapping(edits: Sequence[Edit]) -> list[Edit]:
     the loser gets its chance in the next pass, on the text the winner left. Kept edits stay sorted by
     span, so each new edit is checked against its two neighbours only.
     """
+    ordered = sorted(edits, key=lambda e: (e.start, e.end))
+    if _all_disjoint(ordered):
+        return ordered  # the usual case: nothing to choose, and the one-by-one inserts are quadratic
     kept: list[Edit] = []
     keys: list[tuple[int, int]] = []
     for e in edits:
@@ -147,6 +158,23 @@ def non_overlapping(edits: Sequence[Edit]) -> list[Edit]:
             kept.insert(i, e)
             keys.insert(i, (e.start, e.end))
     return kept
+
+
+def _all_disjoint(ordered: Sequence[Edit]) -> bool:
+    """Whether no two of ``ordered`` (sorted by span) clash in the sense of :func:`_disjoint`: then
+    :func:`non_overlapping` keeps them all, in this order."""
+    reach = -1  # furthest end of the non-empty edits so far (all start at or before the current one)
+    point = None  # the last insertion's position
+    for e in ordered:
+        if e.start == e.end:
+            if reach > e.start or point == e.start:  # strictly inside an earlier edit, or a second one here
+                return False
+            point = e.start
+        else:
+            if e.start < reach:
+                return False
+            reach = max(reach, e.end)
+    return True
 
 
 def _disjoint(a: Edit, b: Edit) -> bool:

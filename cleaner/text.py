@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
+import collections
 import functools
+import re
 from typing import NamedTuple
 
 import regex
@@ -14,8 +17,19 @@ _WORD = regex.compile(
     r"(?:(?![\p{Han}\p{Hiragana}\p{Katakana}])[\p{L}\p{N}])(?:(?![\p{Han}\p{Hiragana}\p{Katakana}])[\p{L}\p{N}'’-])*"
 )
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
+# The same words in ASCII text, for the standard library's engine, which runs this simple class about five
+# times faster than ``regex`` runs the one above: a word starts at a letter or digit and runs on over
+# letters, digits, apostrophes and hyphens (``_WORD`` in ASCII; tests/test_text.py compares the two).
+_ASCII_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'-]*")
+# The same words in a line without CJK characters, which needs no look-ahead at every character: half
+# the time of ``_WORD`` on the bench's non-ASCII lines. No Han, Hiragana or Katakana character comes
+# before U+2E80 (tests/test_text.py checks it against the installed tables).
+_PLAIN_WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’-]*")
+_FIRST_CJK = "\u2e80"
 #: Everything str.splitlines() breaks on; stripped from a line's end to get its content.
 LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+#: Finds a line break other than "\n": the text's lines are then not simply its "\n"-separated parts.
+OTHER_BREAKS = re.compile("[" + LINE_BREAKS[1:] + "]")
 #: Characters that end a sentence or a quoted sentence: a paragraph ending in one of them is complete.
 TERMINAL = '.!?…:;"”’»)]。！？」』）'
 
@@ -39,38 +53,115 @@ class Line(NamedTuple):
         return not self.norm
 
 
-@functools.lru_cache(maxsize=16)
 def lines(text: str) -> tuple[Line, ...]:
     """Split ``text`` into lines that keep their position; the spans cover the text exactly.
 
-    Cached: consecutive stages usually see the same text (most stages change nothing in most
-    documents), and the lines are immutable.
+    Cached (the last ``_LINES_KEPT`` texts): consecutive stages usually see the same text (most stages
+    change nothing in most documents), and the lines are immutable. The pipeline also files here the
+    lines of each text a stage produced, derived from the lines before it (see :func:`relines`).
     """
+    found = _LINES.get(text)
+    if found is not None:
+        _LINES.move_to_end(text)
+        return found
+    return _keep(text, tuple(_split(text, 0, 0)))
+
+
+def _split(segment: str, pos: int, index: int) -> list[Line]:
+    """The lines of ``segment``, which starts at ``pos`` of its text, numbered from ``index``."""
     out = []
-    pos = 0
-    for i, chunk in enumerate(text.splitlines(keepends=True)):
+    for i, chunk in enumerate(segment.splitlines(keepends=True), index):
         content = chunk.rstrip(LINE_BREAKS)
         out.append(Line(i, pos, pos + len(chunk), content, " ".join(content.split())))
         pos += len(chunk)
-    return tuple(out)
+    return out
+
+
+_LINES: collections.OrderedDict[str, tuple[Line, ...]] = collections.OrderedDict()
+_LINES_KEPT = 16
+
+
+def _keep(text: str, found: tuple[Line, ...]) -> tuple[Line, ...]:
+    _LINES[text] = found
+    if len(_LINES) > _LINES_KEPT:
+        _LINES.popitem(last=False)
+    return found
+
+
+lines.cache_clear = _LINES.clear  # as functools' caches have it (the benchmark starts cold with it)
+
+
+def relines(old: str, edits, new: str) -> tuple[Line, ...]:
+    """``lines(new)``, where ``new`` is ``old`` with ``edits`` (non-overlapping, each replacing
+    ``old[e.start:e.end]`` by ``e.new``) applied: only the lines the edits touch, and one on either side,
+    are split again; the others keep their content and norm and move by what the edits before them
+    added or removed. A stage changes a few lines of a page, and splitting the whole page again after
+    each stage, with the norm of every line, was a tenth of the pipeline's time.
+
+    The result is cached as ``lines(new)``'s. Text with a carriage return is split whole (a "\r" left at
+    a seam could join the next line's "\n" into one break).
+    """
+    if "\r" in old or "\r" in new or not edits:
+        return lines(new)
+    before = lines(old)
+    if not before:
+        return lines(new)
+    ends = [ln.end for ln in before]
+    # runs of old lines to split again: each edit's lines, one more on either side, overlapping runs merged
+    runs: list[list[int]] = []
+    ordered = sorted(edits, key=lambda e: (e.start, e.end))
+    for e in ordered:
+        lo = max(0, bisect.bisect_right(ends, e.start) - 1)
+        hi = min(len(before) - 1, bisect.bisect_right(ends, e.end) + 1)
+        if runs and lo <= runs[-1][1] + 1:
+            runs[-1][1] = max(runs[-1][1], hi)
+        else:
+            runs.append([lo, hi])
+    out: list[Line] = []
+    taken = 0  # old lines placed so far
+    delta = 0  # how far the lines between runs moved: what the edits so far added or removed
+    k = 0  # edits counted into delta
+    for lo, hi in runs:
+        for ln in before[taken:lo]:
+            keep = delta == 0 and ln.index == len(out)
+            out.append(ln if keep else Line(len(out), ln.start + delta, ln.end + delta, ln.content, ln.norm))
+        start = before[lo].start + delta
+        run_end = before[hi].end
+        # the run's edits; one that starts at its end can only be an insertion at the end of the text
+        while k < len(ordered) and ordered[k].start <= run_end:
+            delta += len(ordered[k].new) - (ordered[k].end - ordered[k].start)
+            k += 1
+        end = run_end + delta
+        out.extend(_split(new[start:end], start, len(out)))
+        taken = hi + 1
+    for ln in before[taken:]:
+        out.append(Line(len(out), ln.start + delta, ln.end + delta, ln.content, ln.norm))
+    return _keep(new, tuple(out))
 
 
 def line_cache(fn):
     """Memoise a function of one line, within bounded memory whatever the corpus: lines of up to 400
     characters (menus, captions, most paragraphs) in a cache of 65,536, longer ones up to 100,000
     characters in a cache of 1,024 (enough for the paragraphs of the document being cleaned, which every
-    stage asks about in every pass), and longer ones not at all. At most some 125 MB, usually a few."""
+    stage asks about in every pass), and longer ones in a cache of 2. At most some 125 MB, usually a few,
+    plus the two huge lines, which the document being cleaned holds anyway.
+
+    The huge lines are cached too because every stage asks about them again in every pass: uncached, a
+    document that is one 800 kB line had its words counted 42 times (8.7 of its 18.7 s), and the cost of a
+    document grew faster than its size."""
     short = functools.lru_cache(maxsize=1 << 16)(fn)
     long = functools.lru_cache(maxsize=1 << 10)(fn)
+    huge = functools.lru_cache(maxsize=2)(fn)
 
     @functools.wraps(fn)
     def call(s: str):
         n = len(s)
-        return short(s) if n <= 400 else long(s) if n <= 100_000 else fn(s)
+        return short(s) if n <= 400 else long(s) if n <= 100_000 else huge(s)
 
     def cache_clear() -> None:
         short.cache_clear()
         long.cache_clear()
+        huge.cache_clear()
 
     call.cache_clear = cache_clear
     return call
@@ -80,10 +171,11 @@ def line_cache(fn):
 def word_count(s: str) -> int:
     """Words in ``s`` (two CJK characters count as one). Cached: every line stage counts the same
     lines, pass after pass."""
-    n = len(_WORD.findall(s))
     if s.isascii():
-        return n
-    return n + len(_CJK.findall(s)) // 2
+        return len(_ASCII_WORD.findall(s))
+    if max(s) < _FIRST_CJK:
+        return len(_PLAIN_WORD.findall(s))
+    return len(_WORD.findall(s)) + len(_CJK.findall(s)) // 2
 
 
 def has_letters(s: str) -> bool:
@@ -98,3 +190,28 @@ def nonspace(s: str) -> int:
 def ends_sentence(s: str) -> bool:
     s = s.rstrip()
     return bool(s) and s[-1] in TERMINAL
+
+
+class BoundedMemo:
+    """A memo keyed by a line (or a tuple that starts with one), bounded by the characters of its lines:
+    when they pass ``max_chars`` it starts afresh. For the results a stage computes per line and meets
+    again in the pipeline's later passes; not pickled by the stages that hold one (a worker builds its
+    own)."""
+
+    def __init__(self, max_chars: int = 4_000_000):
+        self.max_chars = max_chars
+        self._items: dict = {}
+        self._chars = 0
+
+    def get(self, key):
+        return self._items.get(key)
+
+    def put(self, key, value):
+        """Remember ``value`` under ``key`` and return it."""
+        size = len(key[0] if isinstance(key, tuple) else key)
+        if self._chars + size > self.max_chars:
+            self._items.clear()
+            self._chars = 0
+        self._items[key] = value
+        self._chars += size
+        return value

@@ -9,6 +9,11 @@ import pytest
 
 from cleaner import Cleaner, load_rules
 
+# pytester runs pytest inside tests (tests/test_pytest_plugin.py); the cleaner_golden fixture comes from
+# the package's own plugin, which its entry point registers once the project is installed (pip install
+# -e .): named here too, so the tests run from a checkout that is not.
+pytest_plugins = ("pytester", "cleaner.pytest_plugin")
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 GOLDEN = ROOT / "golden"

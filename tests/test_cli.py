@@ -852,3 +852,24 @@ def test_missing_rules_path_is_usage_error(capsys, tmp_path):
     code, _, err = run(capsys, "rules", "--rules", tmp_path / "nope.toml")
     assert code == USAGE
     assert "no such rule file or directory" in err
+
+
+def test_rules_says_which_rules_are_slow_and_why(capsys, tmp_path):
+    """A rule neither the prefilter nor the line-local memo can serve is listed as slow, with the
+    reason; the bundled rules the memo serves are not."""
+    rules = tmp_path / "slow.toml"
+    rules.write_text(
+        'stage = "repair"\nconcept = "test"\n\n[[rule]]\nid = "spaces-across-lines"\nkind = "replace"\n'
+        "pattern = '(?<=\\w)\\s+(?=;)'\nreason = 'test'\n"
+        'examples = [["a ;", "a;"]]\nkeep = ["a; b"]\n',
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, "rules", "--rules", "default", "--rules", str(rules), "--json")
+    assert code == OK
+    slow = {r["id"]: r["slow"] for stage in json.loads(out) for r in stage["rules"]}
+    assert any("whole in every pass" in why for why in slow["spaces-across-lines"])
+    assert slow["spaced-hyphen"] == []  # line-local and gated by its "-"
+    assert any("every line" in why for why in slow["timestamp"])  # no literal every match holds
+    code, out, err = run(capsys, "rules", "--rules", "default", "--rules", str(rules))
+    line = next(ln for ln in out.splitlines() if ln.split()[0] == "spaces-across-lines")
+    assert "[slow: " in line and " slow" in err

@@ -36,3 +36,11 @@ def test_setup_commands_are_the_ones_ci_runs():
     assert "python -m pip install --quiet -e '.[test]'" in ci
     assert "python -m pytest" in README and "python -m pytest" in ci
     assert "python -m cleaner clean seeds -o out" in README
+
+
+def test_every_exit_code_is_in_the_readme_table():
+    from cleaner import cli
+
+    table = README[README.index("Exit codes:") : README.index("Standard output carries data only")]
+    for code in (cli.OK, cli.DIFFERENT, cli.USAGE, cli.FAILURES, cli.STOPPED, 130, 143):
+        assert f"`{code}`" in table, f"exit code {code} is not in the README's table"

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import json
+from pathlib import Path
 
 import pytest
 
 from cleaner import Cleaner, load_rules
 from cleaner.namestats import NameStats
+from cleaner.stages.names import NamesSettings
 
 ARTICLE = (
     "Special envoy Steve Witkoff met officials in Moscow on {day}, and Witkoff said the talks went well."
@@ -17,9 +20,12 @@ DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
 
 @pytest.fixture(scope="module")
 def consensus_only():
-    """The bundled pipeline without the entity table, so only consensus can repair names."""
+    """The bundled pipeline without the entity table and world evidence: only consensus repairs."""
     rs = load_rules()
-    return Cleaner(dataclasses.replace(rs, rules={**rs.rules, "names": ()}))
+    names = dataclasses.replace(rs.settings.get("names") or NamesSettings(), world=False)
+    return Cleaner(
+        dataclasses.replace(rs, rules={**rs.rules, "names": ()}, settings={**rs.settings, "names": names})
+    )
 
 
 def corpus(*extra: str, n: int = 5) -> list[str]:
@@ -54,12 +60,13 @@ PUTIN = [f"President Vladimir Putin spoke to officials on {d} about the war." fo
 
 
 def test_a_real_name_without_context_evidence_is_only_flagged(consensus_only):
-    # Patin is a real surname (wordfreq knows it): sounding like Putin is not enough
-    doc = "Reporters asked Patin about the weather on Sunday, and nobody answered the question at all."
+    # Paton is a real surname (wordfreq: Zipf 2.76, above English's word threshold): sounding like
+    # Putin is not enough
+    doc = "Reporters asked Paton about the weather on Sunday, and nobody answered the question at all."
     result = run(consensus_only, [*PUTIN, doc], doc)
     assert names_edits(result) == []
-    assert "Patin" in result.text
-    assert any(c.startswith("Patin → Putin?") for c in result.metadata["name_candidates"])
+    assert "Paton" in result.text
+    assert any(c.startswith("Paton → Putin?") for c in result.metadata["name_candidates"])
 
 
 def test_a_real_name_with_context_evidence_is_repaired(consensus_only):
@@ -74,7 +81,7 @@ def test_close_garble_needs_no_context(consensus_only):
     result = run(consensus_only, corpus(doc), doc)
     assert names_edits(result) == [("corpus-consensus", "Witkof", "Witkoff")]
     (edit,) = [e for e in result.edits if e.stage == "names"]
-    assert "no word or name spelled so" in edit.reason
+    assert "no word (Zipf 0.00 < 2.0 in en)" in edit.reason
 
 
 def test_distant_garble_needs_the_document_or_context(consensus_only):
@@ -128,7 +135,11 @@ def test_known_legitimate_variants_are_never_merged(cleaner):
 
 
 def test_two_established_names_that_sound_alike_are_not_guessed_between(consensus_only):
-    texts = [f"President Vladimir Putin and President Volodymyr Zelensky met on {d}." for d in DAYS]
+    texts = [
+        f"President Vladimir Putin and President Volodymyr Zelensky met on {d}, and they said that "
+        "the talks were good for both of them."
+        for d in DAYS
+    ]
     doc = "President Vlodymir spoke about the talks on Sunday, officials said afterwards."
     result = run(consensus_only, [*texts, doc], doc)
     assert names_edits(result) == []  # as close to Vladimir as to Volodymyr: no guess
@@ -279,3 +290,179 @@ def test_a_pool_weighs_the_candidates_in_its_workers(tmp_path, monkeypatch, cons
     assert set(serial) == {"Whitkov", "Patin"}
     assert pooled == serial
     assert asked_serial > 0 and asked_pooled == 0
+
+
+# World evidence: names the corpus repeats too rarely, or a single document with no corpus at all
+
+
+@pytest.fixture(scope="module")
+def world():
+    """The bundled pipeline with world evidence on (the bundled settings leave it off: see
+    rules/pipeline.toml)."""
+    rs = load_rules()
+    names = dataclasses.replace(rs.settings.get("names") or NamesSettings(), world=True)
+    return Cleaner(dataclasses.replace(rs, settings={**rs.settings, "names": names}))
+
+
+def world_edits(world, text: str, **kwargs):
+    result = world.clean(text, **kwargs)
+    return result, [(e.rule, e.old, e.new) for e in result.edits if e.stage == "names"]
+
+
+STORY = (
+    "The governor said on {day} that the new budget would be signed in {place} after a long debate, "
+    "and officials there agreed that the plan was the best they could get this year."
+)
+
+
+@pytest.mark.parametrize(
+    ("slip", "right"),
+    [
+        ("Whashington", "Washington"),  # an added h
+        ("Floryda", "Florida"),  # i/y, and a word of Polish
+        ("Nashvile", "Nashville"),  # a dropped letter
+    ],
+)
+def test_a_slip_of_a_well_known_name_is_repaired_in_a_single_document(world, slip, right):
+    result, edits = world_edits(world, STORY.format(day="Monday", place=slip))
+    assert edits == [("world-names", slip, right)]
+    (edit,) = [e for e in result.edits if e.stage == "names"]
+    assert f"{right} is common in en (Zipf" in edit.reason and f"{slip} is no word" in edit.reason
+
+
+def test_web_typos_at_the_bottom_of_the_word_lists_are_slips(world):
+    # wordfreq lists fryday (Zipf 1.45) and januari (1.43 in English, 5.31 in Dutch): in English text
+    # both are garble, far below Friday and January
+    text = STORY.format(day="Fryday", place="Boston") + " It takes effect in Januari, officials said."
+    _, edits = world_edits(world, text)
+    assert edits == [("world-names", "Fryday", "Friday"), ("world-names", "Januari", "January")]
+
+
+def test_a_document_in_another_language_is_left_alone(world):
+    text = STORY.format(day="Monday", place="Whashington")
+    _, edits = world_edits(world, text, metadata={"language": "nl"})
+    assert edits == []
+
+
+def test_the_document_s_own_spelling_is_evidence(world):
+    text = (
+        "Mayor Tom Caldwell opened the new bridge on Monday, and the crowd cheered for a long time. "
+        "Caldwell said the bridge had cost less than planned, and Caldwel thanked the workers who built it."
+    )
+    _, edits = world_edits(world, text)
+    assert edits == [("world-names", "Caldwel", "Caldwell")] or edits == [
+        ("document-consensus", "Caldwel", "Caldwell")
+    ]
+
+
+def test_rare_real_names_are_not_slips(world):
+    text = (
+        "Prime Minister Giorgia Meloni met Nita Lowey in Rome on Monday, and the two talked about the "
+        "same questions that the Kennedys and the Caldwells had raised many years before them."
+    )
+    _, edits = world_edits(world, text)
+    assert edits == []  # Giorgia and Lowey are rare but real (not far enough below Georgia, Lowe)
+
+
+def test_a_spelling_the_document_repeats_is_its_own(world):
+    text = (
+        "The painter Granet lived in Rome for many years, and his friends visited him there often. "
+        "Later Granet moved back to France, where he painted until he died, as his letters tell us."
+    )
+    _, edits = world_edits(world, text)
+    assert edits == []
+
+
+def test_headings_in_title_case_are_left_alone(world):
+    text = "Whashington Braces For Another Long Winter Storm\n\n" + STORY.format(day="Monday", place="Boston")
+    _, edits = world_edits(world, text)
+    assert edits == []
+
+
+def test_a_word_the_document_writes_in_lower_case_is_no_target(world):
+    # Sameh is one edit from "same", which the document writes in lower case: a word, not a name
+    text = "The minister Sameh spoke on Monday, and he said the same thing that he had said before."
+    _, edits = world_edits(world, text)
+    assert edits == []
+
+
+def test_an_ambiguous_slip_is_only_flagged(world):
+    # Centr is as close to Center as to Centre, and neither is ten times more common
+    text = STORY.format(day="Monday", place="Boston") + " The Centr for Policy Studies agreed with them."
+    result, edits = world_edits(world, text)
+    assert edits == []
+    assert any(c.startswith("Centr → ") and "as close" in c for c in result.metadata["name_candidates"])
+
+
+def test_corpus_consensus_wins_over_the_world(world):
+    # the corpus establishes Whashingten as its own name: the world's Washington is not forced on it
+    texts = [
+        f"Reporters said on {d} that the Whashingten family had owned the farm for a very long time."
+        for d in DAYS
+    ]
+    doc = STORY.format(day="Monday", place="Whashingten")
+    result = run(world, [*texts, doc], doc)
+    assert names_edits(result) == []
+
+
+def test_world_repairs_are_idempotent(world):
+    text = STORY.format(day="Fryday", place="Whashington")
+    once = world.clean(text).text
+    assert "Washington" in once and "Friday" in once
+    assert world.clean(once).text == once
+
+
+def test_the_world_lexicon_grades_words():
+    from cleaner.worldnames import lexicon, unslip
+
+    lex = lexicon("en", 2.0, 3.0)
+    assert lex.is_word("friday") and not lex.is_word("fryday") and lex.frequency("fryday") > 0
+    assert ("Friday", lex.frequency("friday")) in lex.matches("Fryday")
+    assert lex.is_listed("Nashville") and not lex.is_listed("Nashvile")
+    assert "witkoff" in unslip("witkov") and "james" in unslip("jamas")
+    assert not any(w[0] != "w" for w in unslip("witkov"))  # the first letter is kept
+
+
+def test_word_thresholds_are_per_language():
+    s = NamesSettings(word_zipf=("en=2.0", "nl=3.0", "*=2.5"))
+    assert (s.word_zipf_of("en"), s.word_zipf_of("nl"), s.word_zipf_of("de")) == (2.0, 3.0, 2.5)
+    with pytest.raises(ValueError):
+        NamesSettings(word_zipf=("en=2.0",))  # no threshold for the other languages
+
+
+def test_the_benchmark_injects_only_the_listed_slips():
+    from benchmarks.names import kinds_of
+
+    kinds = dict(kinds_of("Witkoff"))
+    assert (
+        kinds["Witkov"] == "ff/v" and kinds["Whitkoff"] == "added h" and kinds["Wiitkoff"] == "doubled letter"
+    )
+    assert {k for _, k in kinds_of("Jennifer")} <= {
+        "i/y", "y/i", "e/a", "a/e", "v/w", "w/v", "ff/v", "dropped letter", "doubled letter", "added h"
+    }  # fmt: skip
+    assert all(w[0] == "J" for w, _ in kinds_of("Jennifer"))
+
+
+@pytest.mark.skipif(
+    not (Path(__file__).resolve().parents[2] / "shared" / "bench" / "splits").is_dir(),
+    reason="bench directory absent",
+)
+def test_the_names_benchmark_scores_both_modes(tmp_path, capsys):
+    from benchmarks import names
+
+    out = tmp_path / "names.json"
+    bench = Path(__file__).resolve().parents[2] / "shared" / "bench"
+    assert names.main(["--bench", str(bench), "--limit", "40", "--no-cost", "--json", str(out)]) == 0
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    for mode in ("single", "corpus"):
+        assert figures[mode]["injected"] > 0 and 0.0 <= figures[mode]["recall"] <= 1.0
+        assert sum(figures[mode]["misses_by_cause"].values()) == (
+            figures[mode]["injected"] - figures[mode]["repaired"]
+        )
+        assert f"clean_{mode}_changed_per_100_articles" in figures
+
+
+def test_world_evidence_is_off_in_the_bundled_settings(cleaner):
+    """Off by default: on clean gold bodies it changed 8.6 words per 100 articles (rules/pipeline.toml)."""
+    _, edits = world_edits(cleaner, STORY.format(day="Monday", place="Whashington"))
+    assert edits == []

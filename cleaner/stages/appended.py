@@ -31,7 +31,7 @@ from cleaner.document import Document, StageResult
 from cleaner.prefilter import Prefilter
 from cleaner.stage import BOOL, INT, REGEX, Field, Rule, Stage, register
 from cleaner.stages.lines import check_line_rule, first_match
-from cleaner.text import Line, ends_sentence, lines, word_count
+from cleaner.text import BoundedMemo, Line, ends_sentence, lines, word_count
 
 _MAX_WORDS = 12  # boundary and teaser lines are headings and stamps: short
 _LINE = {
@@ -85,6 +85,12 @@ class Appended(Stage):
             for kind in ("boundary", "teaser")
             for rs in [tuple(r for r in self.rules if r.kind == kind)]
         }
+        # line -> index of the first rule of the kind that matches it (-1: none), a function of the line
+        # alone: the pipeline's later passes meet the same lines again
+        self._memo = {kind: BoundedMemo() for kind in self.kinds}
+
+    def __getstate__(self):
+        return {**self.__dict__, "_memo": {kind: BoundedMemo() for kind in self.kinds}}  # caches
 
     def apply(self, doc: Document) -> StageResult:
         text = doc.text
@@ -153,12 +159,21 @@ class Appended(Stage):
         """``match(k)``: the first rule of ``kind`` that matches line ``k`` whole, or None. Only the rules
         whose required words the prefilter found in the line, and those without any, are tried."""
         rules, prefilter = self.kinds[kind]
-        found = prefilter.candidates(norms)
+        memo = self._memo[kind]
+        decided = {}
+        for n in norms:
+            if n not in decided and (i := memo.get(n)) is not None:
+                decided[n] = i
+        todo = [k for k, n in enumerate(norms) if n not in decided]
+        found = prefilter.candidates([norms[k] for k in todo])
+        for j, k in enumerate(todo):
+            if norms[k] not in decided:  # a line twice in the text is tried once
+                candidates = found.get(j, set()).union(prefilter.always)
+                i = first_match(rules, candidates, norms[k], counts, k, _MAX_WORDS)
+                decided[norms[k]] = memo.put(norms[k], i)
 
         def match(k: int) -> Rule | None:
-            i = first_match(
-                rules, found.get(k, set()).union(prefilter.always), norms[k], counts, k, _MAX_WORDS
-            )
+            i = decided[norms[k]]
             return rules[i] if i >= 0 else None
 
         return match

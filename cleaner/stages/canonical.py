@@ -26,7 +26,7 @@ from ftfy.chardata import DOUBLE_QUOTE_RE, SINGLE_QUOTE_RE
 
 from cleaner.document import Document, Edit, StageResult
 from cleaner.stage import Stage, register
-from cleaner.text import Line, lines
+from cleaner.text import OTHER_BREAKS, Line, lines
 
 _SPACE = r"[^\S\n]{2,}|[^\S\n ]"
 _INLINE = {
@@ -68,6 +68,8 @@ class Canonical(Stage):
 
     def apply(self, doc: Document) -> StageResult:
         text = doc.text
+        if self._canonical(text):
+            return StageResult()
         paragraphs = self._paragraphs(lines(text))
         inline = _INLINE[self.settings.quotes]
         edits: list[Edit] = []
@@ -111,6 +113,21 @@ class Canonical(Stage):
             "canonical text ends with exactly one newline",
         )
         return StageResult(edits=tuple(edits))
+
+    def _canonical(self, text: str) -> bool:
+        """True when ``text`` is already in the canonical format, so :meth:`apply` would find nothing
+        to change: checked in a few passes of C code instead of a walk over its lines (every later
+        pass of the pipeline hands this stage its own output back).
+
+        Then the text is paragraphs, each one line without white space at its ends, separated by one
+        empty line and followed by one newline, with no other line break: every line is a paragraph
+        of its own in any ``paragraphs`` mode (no block has two lines), every separator is already
+        what it should be, and no inline pattern matches."""
+        if not text.endswith("\n") or text.endswith("\n\n") or OTHER_BREAKS.search(text):
+            return False
+        if _INLINE[self.settings.quotes].search(text):
+            return False
+        return all(p and "\n" not in p and p == p.strip() for p in text[:-1].split("\n\n"))
 
     def _sep(
         self, edits: list[Edit], text: str, start: int, end: int, new: str, rule: str, reason: str

@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cleaner.document import Document, StageResult
+from cleaner.linelocal import LocalRules, line_local
 from cleaner.stage import Stage, non_overlapping, register
 from cleaner.stages.lines import LINE_KIND, LineRules, apply_line_rules, check_line_rule
-from cleaner.stages.replace import REPLACE_KIND, check_replace_rule, replace_edits
+from cleaner.stages.replace import REPLACE_KIND, check_replace_rule, replace_edits, replace_part
 
 
 @dataclass(frozen=True)
@@ -40,11 +41,19 @@ class Debris(Stage):
     def __init__(self, settings=None, rules=()):
         super().__init__(settings, rules)
         self.line_rules = LineRules(self.rules)
+        # replace rules proved line-local are remembered line by line (later passes scan changed lines)
+        self.local = LocalRules(
+            self.rules,
+            lambda r: replace_part(self, r) if r.kind == "replace" and line_local(r.pattern.source) else None,
+        )
 
     def apply(self, doc: Document) -> StageResult:
         text = doc.text
         edits, metadata, _, _ = apply_line_rules(self, text, self.line_rules)
-        for rule in self.rules:
-            if rule.kind == "replace":
+        local = self.local.matches(text)
+        for i, rule in enumerate(self.rules):
+            if i in local:
+                edits.extend(self.edit(rule.id, s, e, text, new, rule.reason) for s, e, new in local[i])
+            elif rule.kind == "replace":
                 edits.extend(replace_edits(self, rule, text))
         return StageResult(edits=tuple(non_overlapping(edits)), metadata=metadata)

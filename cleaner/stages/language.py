@@ -1,25 +1,23 @@
 """``language``: the document's language, and paragraphs left in another language.
 
 The document language goes to the record (``language``, with ``language_confidence``). Most documents
-never pay for detection: when the most common English words make up a large share of a bounded sample
-(the document's prose lines first, so a menu at the top of a page does not decide), the text is plainly
-English; likewise for the ``fast_languages`` (German, French, Spanish, ...), when one
-of them has a large share and twice that of any other (confidence 1.0 on both paths); and a sample
-written in a script only one language uses (Greek, Hebrew, Hangul, kana, Thai, ...) is that language
-(confidence 1.0). Otherwise langdetect runs on the sample, seeded so the answer is the same
-on every run and machine (langdetect is random by default). Text without letters, where langdetect
-raises, and a text of fewer than ``min_words`` words that is not plainly English, are ``"und"``
-(undetermined).
+are placed by cheap, exact evidence: when the most common English words make up a large share of a
+bounded sample (the document's prose lines first, so a menu at the top of a page does not decide), the
+text is plainly English; likewise for the ``fast_languages`` (German, French, Spanish, ...), when one of
+them has a large share and twice that of any other (confidence 1.0 on both paths); and a sample written
+in a script only one language uses (Greek, Hebrew, Hangul, kana, Thai, ...) is that language (confidence
+1.0). Otherwise :func:`cleaner.langid.detect` identifies the sample: fastText's lid.176 model, with
+seeded langdetect for the rare sample fastText is unsure of. Text without letters, and a text of fewer
+than ``min_words`` words that is not plainly English, are ``"und"`` (undetermined).
 
 A paragraph is checked only when it is long enough and almost none of its words are among the
 document language's most common words (wordfreq's lists). Then, cheapest first: when one of the fast
 languages plainly claims it by its common words, that is its language; when it is written in the
 document's script and either that script does not separate words with spaces (CJK, where word lists
 cannot judge) or it has fewer than ``detect_words`` words (a caption, a list of names, a reference),
-it is left alone; otherwise langdetect decides. A paragraph confidently in another language is flagged
-in the record (``foreign_paragraphs``) or, with ``action = "remove"``, removed with its language in the
-reason. langdetect costs 6 to 20 ms a call; before the cheap steps, the bench's 586 pages paid it 587
-times, 176 after.
+it is left alone; otherwise the identifier decides, on the paragraph's first ``DETECT_CHARS``
+characters. A paragraph confidently in another language is flagged in the record
+(``foreign_paragraphs``) or, with ``action = "remove"``, removed with its language in the reason.
 """
 
 from __future__ import annotations
@@ -31,12 +29,16 @@ from dataclasses import dataclass
 
 import regex
 
+from cleaner import langid
 from cleaner.document import Document, Edit, StageResult
+from cleaner.langid import UNDETERMINED, detect
 from cleaner.stage import Stage, register
-from cleaner.text import lines, word_count
+from cleaner.text import BoundedMemo, lines, word_count
 
 _WORD = regex.compile(r"\p{L}+")
-UNDETERMINED = "und"
+#: A paragraph longer than this is identified by its start: enough for any identifier, and the cost
+#: of a huge one-line document stays linear.
+DETECT_CHARS = 3000
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,7 @@ class LanguageSettings:
     common_share: float = 0.25
     min_words: int = 10  # a shorter document is undetermined unless plainly English
     min_paragraph_words: int = 8  # shorter paragraphs are too short to judge
-    detect_words: int = 20  # a paragraph in the document's script needs this many words for langdetect
+    detect_words: int = 20  # a paragraph in the document's script needs this many words to identify
     foreign_share: float = 0.03  # a paragraph with fewer common words of the document language is checked
     min_confidence: float = 0.9
     seed: int = 0
@@ -142,24 +144,6 @@ def script(text: str, sample: int = 200) -> str:
     return max(sorted(counts), key=counts.__getitem__) if counts else ""  # sorted: ties break alike
 
 
-@functools.lru_cache(maxsize=1024)
-def detect(text: str, seed: int) -> tuple[str, float]:
-    """(language, probability) by langdetect, seeded; ``("und", 0.0)`` when it cannot tell.
-
-    Cached: the pipeline's second pass usually hands the stage the same sample again (the stages after
-    it change only white space), and langdetect is the most expensive call in the pipeline.
-    """
-    from langdetect import DetectorFactory, detect_langs
-    from langdetect.lang_detect_exception import LangDetectException
-
-    DetectorFactory.seed = seed  # langdetect is random unless seeded; the seed is global to it
-    try:
-        best = detect_langs(text)[0]
-    except LangDetectException:
-        return UNDETERMINED, 0.0
-    return best.lang.split("-")[0], best.prob
-
-
 @register
 class Language(Stage):
     """Detect the document's language; flag or remove paragraphs in another one."""
@@ -167,12 +151,17 @@ class Language(Stage):
     name = "language"
     rank = 70
     Settings = LanguageSettings
-    description = "document language (langdetect, seeded; fast path for plain English); foreign paragraphs"
+    description = "document language (fastText lid.176, seeded langdetect when unsure); foreign paragraphs"
+
+    def __init__(self, settings=None, rules=()):
+        super().__init__(settings, rules)
+        self._memo = BoundedMemo()
+
+    def __getstate__(self):
+        return {**self.__dict__, "_memo": BoundedMemo()}  # a cache: a worker builds its own
 
     def warm_up(self) -> None:
-        from langdetect.detector_factory import init_factory
-
-        init_factory()  # langdetect's 55 language profiles
+        langid.warm_up()  # the fastText model and langdetect's 55 language profiles
         for lang in ("en", *self.settings.fast_languages):
             common_words(lang)
 
@@ -202,20 +191,13 @@ class Language(Stage):
         edits: list[Edit] = []
         foreign = []
         for n, ln in enumerate(ln for ln in lines(text) if not ln.blank):
-            if word_count(ln.content) < s.min_paragraph_words:  # cached: the line stages counted it
+            key = (ln.content, lang, home)
+            found = self._memo.get(key)
+            if found is None:
+                found = self._memo.put(key, self._foreign(ln.content, lang, home, common))
+            if not found:
                 continue
-            low = ln.content.lower()
-            # split() words first: five times cheaper than the regex, and a paragraph in the document's
-            # language has so many common words (a third, not the 3% asked) that the punctuation a split
-            # word keeps cannot hide them all
-            if share(low.split(), common) >= s.foreign_share:
-                continue
-            pw = _WORD.findall(low)
-            if len(pw) < s.min_paragraph_words or share(pw, common) >= s.foreign_share:
-                continue
-            other, p = self._paragraph_language(ln.content, pw, home)
-            if other in (lang, UNDETERMINED) or p < s.min_confidence:
-                continue
+            other, p = found
             foreign.append({"paragraph": n, "language": other, "text": ln.content[:80]})
             if s.action == "remove":
                 reason = f"paragraph in {other} (p={p:.2f}) in a {lang} document"
@@ -224,6 +206,30 @@ class Language(Stage):
             meta["foreign_paragraphs"] = foreign
         return StageResult(edits=tuple(edits), metadata=meta)
 
+    def _foreign(
+        self, content: str, lang: str, home: str, common: frozenset[str]
+    ) -> tuple[str, float] | tuple:
+        """(language, confidence) of a paragraph confidently in another language than ``lang``, else ().
+
+        A function of the paragraph and the document's language and script, remembered by the stage:
+        the later passes of the pipeline meet the same paragraphs again."""
+        s = self.settings
+        if word_count(content) < s.min_paragraph_words:  # cached: the line stages counted it
+            return ()
+        low = content.lower()
+        # split() words first: five times cheaper than the regex, and a paragraph in the document's
+        # language has so many common words (a third, not the 3% asked) that the punctuation a split
+        # word keeps cannot hide them all
+        if share(low.split(), common) >= s.foreign_share:
+            return ()
+        pw = _WORD.findall(low)
+        if len(pw) < s.min_paragraph_words or share(pw, common) >= s.foreign_share:
+            return ()
+        other, p = self._paragraph_language(content, pw, home)
+        if other in (lang, UNDETERMINED) or p < s.min_confidence:
+            return ()
+        return other, p
+
     def _paragraph_language(self, content: str, words: list[str], home: str) -> tuple[str, float]:
         """The language of a paragraph that has almost no common words of the document's language."""
         s = self.settings
@@ -231,4 +237,4 @@ class Language(Stage):
             return claimed, 1.0
         if script(content) == home and (home in UNSPACED or len(words) < s.detect_words):
             return UNDETERMINED, 0.0  # same script, and nothing cheap or reliable to tell it by
-        return detect(content, s.seed)
+        return detect(content[:DETECT_CHARS], s.seed)

@@ -26,7 +26,7 @@ from cleaner.document import Edit
 from cleaner.patterns import Pattern, PatternTimeout, union
 from cleaner.prefilter import Prefilter
 from cleaner.stage import INT, REGEX, STR, Field, Rule, check_matches
-from cleaner.text import Line, ends_sentence, lines, word_count
+from cleaner.text import BoundedMemo, Line, ends_sentence, lines, word_count
 
 DEFAULT_MAX_WORDS = 30
 DEFAULT_MAX_LINES = 15
@@ -110,10 +110,13 @@ class LineRules:
         # line -> index of the rule that claims it (-1: none): the same lines come back in the second
         # pass and, as menus and footers, in document after document. A pure function of the line.
         self._seen: dict[str, int] = {}
+        # the same for longer lines (prose), which come back in the later passes of their own document
+        # only: kept apart, in a memo bounded in characters, so they never push the short ones out
+        self._seen_long = BoundedMemo(_SEEN_LONG_CHARS)
 
     def __getstate__(self):
-        # the memo is a cache: a worker process builds its own rather than receive this one's
-        return {**self.__dict__, "_seen": {}}
+        # the memos are caches: a worker process builds its own rather than receive this one's
+        return {**self.__dict__, "_seen": {}, "_seen_long": BoundedMemo(_SEEN_LONG_CHARS)}
 
     def match(self, nonblank: Sequence[Line]) -> list[LineMatch]:
         """Run the rules over the non-blank lines; the first rule that matches a line claims it."""
@@ -123,8 +126,12 @@ class LineRules:
             return out
         norms = [ln.norm for ln in nonblank]
         counts = _LazyCounts(norms)
-        seen = self._seen
-        decided = {norm: seen[norm] for norm in norms if norm in seen}
+        seen, seen_long = self._seen, self._seen_long
+        decided = {}
+        for norm in norms:
+            known = (seen if len(norm) <= _SEEN_CHARS else seen_long).get(norm)
+            if known is not None:
+                decided[norm] = known
         todo = [k for k, norm in enumerate(norms) if norm not in decided]
         hits = self.prefilter.candidates([norms[k] for k in todo])
         for j, k in enumerate(todo):
@@ -132,10 +139,7 @@ class LineRules:
             if norm in decided:  # a line that comes twice in the page is decided once
                 continue
             decided[norm] = self._claim(norm, counts, k, hits.get(j, ()))
-            if len(norm) <= _SEEN_CHARS:  # prose is unique and long: only short lines are remembered
-                if len(seen) >= _SEEN_MAX:
-                    seen.clear()
-                seen[norm] = decided[norm]
+            self._remember(norm, decided[norm])
         for k, norm in enumerate(norms):
             index = decided[norm]
             if index < 0 or k in taken:
@@ -145,6 +149,14 @@ class LineRules:
             taken.update(hit.lines)
             out.append(hit)
         return out
+
+    def _remember(self, norm: str, index: int) -> None:
+        if len(norm) <= _SEEN_CHARS:
+            if len(self._seen) >= _SEEN_MAX:
+                self._seen.clear()
+            self._seen[norm] = index
+            return
+        self._seen_long.put(norm, index)
 
     def _claim(self, norm: str, counts, k: int, gated) -> int:
         """Index of the first rule that matches line ``k`` (whole line, within its ``max_words``), or -1."""
@@ -172,7 +184,8 @@ def first_match(
 
 
 _SEEN_MAX = 1 << 17  # lines remembered per stage; cleared when full
-_SEEN_CHARS = 200  # only lines this short are remembered across pages: at most some 35 MB per stage
+_SEEN_CHARS = 200  # lines this short are remembered across pages: at most some 35 MB per stage
+_SEEN_LONG_CHARS = 4_000_000  # characters of longer lines remembered (some 16 MB per stage at most)
 
 
 def _max_words(rule: Rule) -> int:

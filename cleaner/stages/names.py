@@ -1,4 +1,4 @@
-"""``names``: repair misspelled names — a curated entity table, and corpus consensus.
+"""``names``: repair misspelled names — a curated entity table, corpus consensus, and world evidence.
 
 1. ``entity`` rules (``rules/entities.toml``): a canonical form, its legitimate variants (Zelensky,
    Zelenskyy, Zelenskiy are all right) and known misspellings (Zellinski). Misspellings become the
@@ -18,30 +18,43 @@
    - when two established names share the key (Vladimir and Volodymyr), the variant must be clearly
      closer to one of them, or nothing happens;
    - context evidence: the same first name, title or particle before both somewhere in the corpus
-     ("Steve Whitkov" / "Steve Witkoff"). A spelling wordfreq has never seen in any of
-     ``word_languages`` (Witkov, Zellinski) is garble, not a real name: within ``garble_similarity``
-     of the dominant form it needs nothing more, further off the dominant form must stand in the same
-     document. A spelling wordfreq knows may be a real name (Rubin, Melton) and needs the shared
-     context; two different people can well appear in one document. Without evidence the candidate
-     is only flagged in the record (``name_candidates``), never changed. Context words as common as
-     "Mr", "President" or "The" (``context_zipf``) are no evidence;
+     ("Steve Whitkov" / "Steve Witkoff"). A spelling below the language's ``word_zipf`` is no word
+     (wordfreq's lists end in web typos, Zipf 1-2: "fryday" 1.45): within ``garble_similarity`` of
+     the dominant form it needs nothing more, further off the dominant form must stand in the same
+     document. A spelling above it may be a real name (Rubin, Melton) and needs the shared context;
+     two different people can well appear in one document. Without evidence the candidate is only
+     flagged in the record (``name_candidates``), never changed. Context words as common as "Mr",
+     "President" or "The" (``context_zipf``) are no evidence;
    - only in plainly English documents (``english_only``): German capitalises every noun, so there
      capital letters do not mark names.
+3. World evidence (``world``), with or without corpus statistics, for a capitalised token that is no
+   word of the document's language (below its ``word_zipf``) and that the corpus does not establish:
+
+   - the document itself spells a name sharing its key more often (``document-consensus``), or
+   - a well-known name shares its key (``world-names``, :mod:`cleaner.worldnames`: places and people
+     of pinned lists, at least ``name_zipf`` in the language), ``world_gap`` Zipf more common than the
+     token;
+
+   and the two are within ``garble_similarity``. A plural of the name (the Caldwells) is no slip, and
+   when the corpus knows another name of the same key, corpus consensus wins: the token is flagged.
 
    Each change is an edit whose reason carries its evidence.
 """
 
 from __future__ import annotations
 
+import functools
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import regex
 
 from cleaner.document import Document, Edit, StageResult
-from cleaner.namestats import _WORD, NameStats, is_name_token
+from cleaner.namestats import NameStats, is_name_token
 from cleaner.stage import STR, STRS, Field, Rule, Stage, non_overlapping, register
 from cleaner.stages.replace import _Probe, check_pairs
+from cleaner.worldnames import Lexicon, keys, lexicon, unslip
 
 ENTITY_KIND = {
     "canonical": Field(STR, True, help="the spelling misspellings are repaired to"),
@@ -53,6 +66,8 @@ _PARTICLES = frozenset(
     {"von", "van", "der", "den", "de", "di", "da", "del", "al", "el", "bin", "ben", "la", "le"}
 )
 CONSENSUS = "corpus-consensus"
+DOCUMENT = "document-consensus"
+WORLD = "world-names"
 
 
 @dataclass(frozen=True)
@@ -64,8 +79,18 @@ class NamesSettings:
     min_similarity: float = 0.55  # normalised Levenshtein similarity, lower-cased
     ambiguity_margin: float = 0.1  # how much closer to one established name than to another
     english_zipf: float = 3.0  # wordfreq Zipf frequency from which a word counts as English
-    # languages whose word lists tell garble from real words; each costs about 0.3 s to load, once
-    word_languages: tuple[str, ...] = ("en", "de", "fr", "es", "it", "nl", "pt", "pl")
+    # Zipf from which a token is a real word of the document's language ("lang=zipf"; "*" for the
+    # rest): below it wordfreq's lists hold web typos (fryday 1.45, whashington 1.3) next to rare names
+    word_zipf: tuple[str, ...] = ("en=2.0", "*=2.5")
+    world: bool = True  # world and document evidence, for names the corpus repeats too rarely
+    name_zipf: float = 3.0  # a listed name at least this common in the language is well known
+    # Zipf by which a well-known name outnumbers a token taken for its slip: web typos of a word run at
+    # about a thousandth of it (fryday 1.45 / Friday 4.96), a rare real name nearer (Giorgia 1.96 /
+    # Georgia 4.46, Lowey 1.73 / Lowe 3.56)
+    world_gap: float = 3.0
+    # a spelling written more often than this (in the document; for corpus garble, in the corpus) is its
+    # own, not a slip, unless a shared first name or particle, or the document's own spelling, says so
+    slip_max_count: int = 1
     english_only: bool = True  # consensus only in plainly English documents (German capitalises nouns)
     english_share: float = 0.25  # share of common English words that makes a document plainly English
     garble_similarity: float = 0.75  # garble this close needs no more evidence; further needs the document
@@ -78,6 +103,27 @@ class NamesSettings:
     def __post_init__(self):
         if self.stats_entries < 1:
             raise ValueError(f"stats_entries must be at least 1, got {self.stats_entries}")
+        self.word_zipf_of("*")  # validates the entries
+
+    def word_zipf_of(self, lang: str) -> float:
+        """The ``word_zipf`` threshold of ``lang`` ("*" when it has none of its own)."""
+        table = _thresholds(self.word_zipf)
+        return table.get(lang, table["*"])
+
+
+@functools.lru_cache(maxsize=16)
+def _thresholds(entries: tuple[str, ...]) -> dict[str, float]:
+    """``("en=2.0", "*=2.5")`` as ``{"en": 2.0, "*": 2.5}``."""
+    table = {}
+    for entry in entries:
+        code, _, value = entry.partition("=")
+        try:
+            table[code.strip()] = float(value)
+        except ValueError:
+            raise ValueError(f"word_zipf entries are 'lang=zipf', got {entry!r}") from None
+    if "*" not in table:
+        raise ValueError("word_zipf needs a '*=zipf' entry for the other languages")
+    return table
 
 
 @dataclass(frozen=True)
@@ -89,6 +135,7 @@ class Candidate:
     evidence: str
     confident: bool  # corpus evidence enough: a shared first name or particle, or close garble
     in_document: bool  # enough when the dominant spelling stands in the same document
+    shared: bool = False  # a first name, title or particle stands before both
 
 
 #: Looks up the wordfreq Zipf frequency of words, by language: ``{lang: words}`` in,
@@ -98,8 +145,7 @@ Weigh = Callable[[Mapping[str, Sequence[str]]], Mapping[tuple[str, str], float]]
 
 def weigh_here(wanted: Mapping[str, Sequence[str]]) -> dict[tuple[str, str], float]:
     """Zipf frequencies looked up in this process, one language at a time. Each language's list is
-    dropped once its words are weighed: the stage needs them only while it builds its candidates, and
-    the eight ``word_languages`` held together came to some 370 MB."""
+    dropped once its words are weighed: the stage needs them only while it builds its candidates."""
     import wordfreq
 
     out = {}
@@ -114,7 +160,7 @@ def weigh_here(wanted: Mapping[str, Sequence[str]]) -> dict[tuple[str, str], flo
 
 @register
 class Names(Stage):
-    """Repair misspelled names from the entity table and, with corpus statistics, by consensus."""
+    """Repair misspelled names from the entity table, by corpus consensus and by world evidence."""
 
     name = "names"
     rank = 60
@@ -122,7 +168,10 @@ class Names(Stage):
     rule_kinds = {"entity": ENTITY_KIND}
     replace_kinds = ("entity",)
     default_kind = "entity"
-    description = "misspelled names: curated entity table and corpus consensus (Metaphone + edit distance)"
+    description = (
+        "misspelled names: curated entity table, corpus consensus (Metaphone + edit distance) and "
+        "world evidence (well-known names, the document's own spelling)"
+    )
 
     def __init__(self, settings=None, rules=(), stats: NameStats | None = None, weigh: Weigh = weigh_here):
         super().__init__(settings, rules)
@@ -131,12 +180,12 @@ class Names(Stage):
         self.known: dict[str, frozenset[str]] = {}  # every known form -> the forms of its entity
         for rule in self.rules:
             forms = frozenset([rule.param("canonical"), *rule.param("variants", ())])
-            for form in forms:
+            for form in sorted(forms):  # sorted: dicts in the same order in every process (pickles)
                 self.known[form] = forms
             for wrong in rule.param("misspellings", ()):
                 self._repairs[wrong] = rule
             if self.settings.normalize_variants:
-                for form in forms - {rule.param("canonical")}:
+                for form in sorted(forms - {rule.param("canonical")}):
                     self._repairs[form] = rule
         alternatives = sorted(self._repairs, key=lambda s: (-len(s), s))  # longest first: "A B" before "B"
         self._table = (
@@ -144,16 +193,33 @@ class Names(Stage):
             if alternatives
             else None
         )
-        self.candidates: dict[str, Candidate] = (
-            build_candidates(stats, self.settings, self.known, weigh)
-            if stats is not None and self.settings.consensus
-            else {}
-        )
+        #: key -> the entity table's right forms (canonical and variants): world names too
+        self._known_keys: dict[str, tuple[str, ...]] = {}
+        for form in sorted(self.known):
+            if " " not in form:
+                for k in dict.fromkeys(keys(form)):
+                    self._known_keys[k] = (*self._known_keys.get(k, ()), form)
+        self.candidates: dict[str, Candidate] = {}
+        #: key -> the names the corpus establishes with it: where corpus consensus overrules the world
+        self.established: dict[str, tuple[str, ...]] = {}
+        if stats is not None and self.settings.consensus:
+            listed = self.lexicon("en").listed if self.settings.world else frozenset()
+            self.candidates = build_candidates(stats, self.settings, self.known, weigh, listed)
+            self.established = _established(stats, self.settings)
 
     def with_stats(self, stats: NameStats, weigh: Weigh = weigh_here) -> Names:
         """The same stage, carrying the corpus statistics for consensus repairs (``weigh``: where the
         word lists are looked up, see :func:`build_candidates`)."""
         return Names(self.settings, self.rules, stats, weigh)
+
+    def warm_up(self) -> None:
+        if self.settings.consensus and self.settings.world:
+            self.lexicon("en")
+
+    def lexicon(self, lang: str) -> Lexicon:
+        """The real words and well-known names of ``lang``, built once per process."""
+        s = self.settings
+        return lexicon(lang, s.word_zipf_of(lang), s.name_zipf, s.min_length)
 
     @classmethod
     def check_rule(cls, rule: Rule) -> list[str]:
@@ -164,24 +230,59 @@ class Names(Stage):
         text = doc.text
         edits = self._table_edits(self, text)
         flagged: list[str] = []
-        if self.candidates and self.counts(text):
-            words = list(_WORD.finditer(text))
-            present = {m.group() for m in words}
-            for m in words:
-                cand = self.candidates.get(m.group())
-                if cand is None:
-                    continue
-                if cand.confident or (cand.in_document and cand.dominant in present):
+        world = self.settings.consensus and self.settings.world
+        lang, given = self._language(doc)
+        if lang is not None and (self.candidates or world):
+            counts = Counter(_NAME_TOKEN.findall(text))  # counted in C: most documents stop here
+            lex = self.lexicon(lang) if world else None
+            slips = {v for v in counts if lex and self._may_slip(v, lex)}
+            rare = sorted(slips.union(v for v in counts if v in self.candidates))
+            if rare and not given and not self.counts(text):
+                rare = []  # the language is checked only when there is something to repair
+            fixes: dict[str, tuple[str, str, str]] = {}  # variant -> (rule, right form, reason)
+            lower = _LowerCase(text)  # the document's words in lower case
+            for v in rare:
+                cand = self.candidates.get(v)
+                # a spelling the document repeats is its own, unless a shared first name says otherwise
+                once = counts[v] <= self.settings.slip_max_count or (cand is not None and cand.shared)
+                if (
+                    cand is not None
+                    and once
+                    and (cand.confident or (cand.in_document and cand.dominant in counts))
+                ):
                     reason = cand.evidence + (
                         "" if cand.confident else "; the document itself spells it " + cand.dominant
                     )
-                    edits.append(self.edit(CONSENSUS, m.start(), m.end(), text, cand.dominant, reason))
-                else:
-                    flagged.append(
-                        f"{cand.variant} → {cand.dominant}? ({cand.evidence}; no context evidence)"
-                    )
+                    fixes[v] = (CONSENSUS, cand.dominant, reason)
+                    continue
+                found = None
+                # Without the corpus's say-so, the world and the document may still settle it; the
+                # corpus's own names of the same key, as close, stop them (see _world_fix)
+                if v in slips and v.lower() not in lower:
+                    at = max(_find(v, text), 0)
+                    if not _title_case(_line_at(text, at)):  # Every Word Capitalised marks no name
+                        found = self._world_fix(v, counts, lower, _sentence_start(text, at), lang)
+                if found is not None and found[0] is not None:
+                    fixes[v] = found
+                elif cand is not None:
+                    flagged.append(f"{v} → {cand.dominant}? ({cand.evidence}; no context evidence)")
+                elif found is not None:
+                    flagged.append(found[2])
+            if fixes:
+                for m in _NAME_TOKEN.finditer(text):
+                    if (fix := fixes.get(m.group())) is not None:
+                        edits.append(self.edit(fix[0], m.start(), m.end(), text, fix[1], fix[2]))
         meta = {"name_candidates": sorted(set(flagged))} if flagged else {}
         return StageResult(edits=tuple(non_overlapping(edits)), metadata=meta)
+
+    def _language(self, doc: Document) -> tuple[str | None, bool]:
+        """The document's language where names are repaired in it (else None), and whether the record
+        gives it (JSONL metadata, or the language stage in an earlier pass). Not given, it is English
+        to be checked (:meth:`counts`): with ``english_only`` on, the only language repaired."""
+        given = doc.metadata.get("language") if doc.metadata else None
+        if isinstance(given, str) and given:
+            return (given if given == "en" or not self.settings.english_only else None), True
+        return "en", False
 
     def counts(self, text: str) -> bool:
         """Whether a document's names count for consensus: only where consensus applies."""
@@ -190,6 +291,104 @@ class Names(Stage):
         return not self.settings.english_only or plainly_english(
             sample_words(text, 3000), self.settings.english_share
         )
+
+    def _may_slip(self, v: str, lex: Lexicon) -> bool:
+        """Whether ``v`` may be a slip the world can repair: a plain capitalised ASCII word, no real
+        word or listed name, not a known form, that the corpus does not establish nor write in lower
+        case. Cheap: every name token of every document is asked."""
+        s = self.settings
+        if lex.zipf.get(v.lower(), 0.0) >= lex.word_zipf:
+            return False  # most tokens: a real word or a name in the word list
+        if len(v) < s.min_length or not v.isascii() or not v.isalpha() or not v[1:].islower():
+            return False  # accents are a language's own spelling; McDonald's inner capital is lost
+        if v in self.known or lex.is_listed(v):
+            return False
+        return self.stats is None or (
+            self.stats.docs[v] <= s.max_variant_docs and not self.stats.lower[v.lower()]
+        )
+
+    def _world_fix(
+        self, v: str, counts: Counter, lower: _LowerCase, opens: bool, lang: str
+    ) -> tuple[str | None, str, str] | None:
+        """(rule, right form, reason) for a slip ``v``; (None, form, candidate note) when the evidence
+        does not settle it; None when there is no candidate at all. ``opens``: ``v`` opens a sentence."""
+        from rapidfuzz.distance import Levenshtein
+
+        s = self.settings
+        lex = self.lexicon(lang)
+        zv = lex.frequency(v)
+        options: dict[str, tuple[str, str]] = {}  # right form -> (rule, evidence)
+        # A slip is made once: a spelling the document repeats is its own
+        if counts[v] <= s.slip_max_count:
+            for d, zd in lex.matches(v):
+                # A word the document writes in lower case is no name here (said, same, main); at the
+                # start of a sentence the capital says nothing, so only a listed name will do
+                # A slip wordfreq has seen (a web typo, or a rare name) must lie world_gap below
+                if (
+                    (zv == 0.0 or zd - zv >= s.world_gap)
+                    and d.lower() not in lower
+                    and (not opens or lex.is_listed(d))
+                ):
+                    listed = ", a listed name" if lex.is_listed(d) else ""
+                    options[d] = (WORLD, f"{d} is common in {lang} (Zipf {zd:.2f}{listed})")
+            for d in sorted({f for k in keys(v) for f in self._known_keys.get(k, ())}):
+                options[d] = (WORLD, f"{d} is a name of the entity table")
+        vk = set(keys(v))
+        if counts[v] <= s.slip_max_count:  # the document's own spelling, more often: better evidence
+            low = v.lower()
+            for d in sorted(counts):
+                if counts[d] < counts[v] or d == v or abs(len(d) - len(v)) > 1 or d[0] != v[0]:
+                    continue  # a slip keeps the first letter and changes the length by one at most
+                if not (d.lower() in unslip(low) or vk & set(keys(d))):
+                    continue
+                # more often, or as often and more common in the world (a slip is rarer than its name)
+                more = counts[d] > counts[v] or lex.frequency(d) >= lex.frequency(v) + 1.0
+                if (
+                    more
+                    and len(d) >= s.min_length
+                    and d[1:].islower()
+                    and d.lower() not in lower  # For, a word at the start of sentences
+                ):
+                    options[d] = (DOCUMENT, f"the document spells it {d} {counts[d]}×, {v} {counts[v]}×")
+        # (how alike, similarity, Zipf, form, rule, evidence): the best is the largest. Alike first:
+        # the same skeleton (a doubled letter, an h, y/i, w/v/f: Annne is Anne, not Annie), then a
+        # shared key, then the document's own spelling
+        scored = []
+        for d, (rule, evidence) in options.items():
+            sim = Levenshtein.normalized_similarity(v.lower(), d.lower())
+            if sim >= s.garble_similarity and not _derived(v, d):
+                dk = keys(d)
+                alike = 2 if dk[1] == keys(v)[1] else 1 if vk & set(dk) or rule == DOCUMENT else 0
+                scored.append((alike, round(sim, 3), lex.frequency(d), d, rule, evidence))
+        if not scored:
+            return None
+        scored.sort(reverse=True)
+        shares, sim, zd, d, rule, evidence = scored[0]
+        why = (
+            f"{v} → {d}: {evidence}; {v} is no word (Zipf {zv:.2f} < {lex.word_zipf} in {lang}); "
+            f"Metaphone {keys(d)[0]}; similarity {sim:.2f}"
+        )
+        # As close to another form (both sharing a key with it, or neither), and not ten times rarer
+        rivals = {
+            x[3]
+            for x in scored[1:]
+            if x[0] == shares
+            and sim - x[1] < s.ambiguity_margin
+            and (rule == x[4] == DOCUMENT or zd - x[2] < 1.0)
+            and x[3] not in self.known.get(d, ())
+        }
+        # The corpus's own names of this key, as close: corpus consensus wins over the world
+        corpus = {
+            e
+            for k in vk
+            for e in self.established.get(k, ())
+            if e not in (v, d)
+            and Levenshtein.normalized_similarity(v.lower(), e.lower()) > sim - s.ambiguity_margin
+            and s.ratio * self.stats.count[e] > self.stats.count[d]  # not far rarer than d there
+        }
+        if rivals or corpus:
+            return None, d, f"{v} → {d}? ({why}; but {', '.join(sorted(rivals | corpus))} as close)"
+        return rule, d, why
 
     def _table_edits(self, stage, text: str) -> list[Edit]:
         if self._table is None:
@@ -203,22 +402,91 @@ class Names(Stage):
         return out
 
 
+# A name token as the stage's words are cut (_WORD: hyphenated parts kept together), capitalised
+# then lower case (is_name_token): found and counted by the regex engine, not a Python loop
+_NAME_TOKEN = regex.compile(r"(?<!\p{L})(?<!\p{L}-)\p{Lu}\p{Ll}\p{L}*(?:-\p{L}+)*")
+_LINE_WORD = regex.compile(r"\p{L}{4,}")
+
+
+def _find(word: str, text: str) -> int:
+    """Where ``word`` first stands as a whole token in ``text`` (as _WORD cuts them), or -1. A plain
+    search: a pattern per word would be compiled per word."""
+    at = text.find(word)
+    while at >= 0:
+        before = text[at - 1] if at else ""
+        after = text[at + len(word) : at + len(word) + 1]
+        joined = before.isalpha() or (before == "-" and text[at - 2 : at - 1].isalpha())
+        if not joined and not (after.isalpha() or after == "-"):
+            return at
+        at = text.find(word, at + 1)
+    return -1
+
+
+class _LowerCase:
+    """Whether the document writes a word in lower case, asked of the few words that matter."""
+
+    def __init__(self, text: str):
+        self.text, self.seen = text, {}
+
+    def __contains__(self, word: str) -> bool:
+        if word not in self.seen:
+            self.seen[word] = _find(word, self.text) >= 0
+        return self.seen[word]
+
+
+def _line_at(text: str, at: int) -> str:
+    return text[text.rfind("\n", 0, at) + 1 : (text.find("\n", at) + 1 or len(text) + 1) - 1]
+
+
+_OPENS = regex.compile(r"(?:^|[.!?:;\"“”‘’'(\[—–]|\n)\s*$")
+
+
+def _sentence_start(text: str, at: int) -> bool:
+    """The word at ``at`` opens a sentence, a line or a quotation."""
+    return _OPENS.search(text, max(0, at - 4), at) is not None
+
+
+def _title_case(line: str) -> bool:
+    """Most of the line's words of four letters or more are capitalised: a heading, not prose."""
+    words = _LINE_WORD.findall(line)
+    return len(words) >= 2 and 2 * sum(w[0].isupper() for w in words) > len(words)
+
+
+#: Endings that make another word of a name: plurals (the Caldwells), demonyms (Texans, Albertan)
+_DERIVED = ("s", "es", "an", "ans", "ian", "ians")
+
+
+def _derived(v: str, d: str) -> bool:
+    """One is the other with an ending (the Caldwells, an Albertan): another word, not a slip."""
+    a, b = sorted((v.lower(), d.lower()), key=len)
+    if a.endswith("y") and b == a[:-1] + "ies":
+        return True
+    # -n and -ns make demonyms after a vowel only (Korea, Korean); Alan/Alann, Collins/Collinss are
+    # doubled letters
+    if b[len(a) :] == a[-1]:
+        return False
+    return any(b == a + end for end in _DERIVED) or (a[-1] in "aeio" and b in (a + "n", a + "ns"))
+
+
 def build_candidates(
-    stats: NameStats, s: NamesSettings, known: dict[str, frozenset[str]], weigh: Weigh = weigh_here
+    stats: NameStats,
+    s: NamesSettings,
+    known: dict[str, frozenset[str]],
+    weigh: Weigh = weigh_here,
+    listed: frozenset[str] = frozenset(),
 ) -> dict[str, Candidate]:
     """Rare spellings that map to a dominant spelling, under every guard of the module docstring.
 
     The guards that need no word list come first (:func:`_rivals`); the words the remaining guards look
-    up are then weighed in one batch, so ``weigh`` can load each language's list once, anywhere."""
-    import jellyfish
-
+    up are then weighed in one batch, so ``weigh`` can load the list once, anywhere. ``listed``: the
+    lower-cased listed names (:mod:`cleaner.worldnames`), real names however rare."""
     rivals = _rivals(stats, s, known)
-    wanted: dict[str, set[str]] = {}
-    for v, _, _, context in rivals:
-        for lang in ("en", *s.word_languages):
-            wanted.setdefault(lang, set()).add(v)
-        wanted["en"].update(w for w in context if is_name_token(w))
-    zipf = weigh({lang: sorted(words) for lang, words in sorted(wanted.items())}) if rivals else {}
+    wanted: set[str] = set()
+    for v, d, _, context in rivals:
+        wanted.update((v, d))
+        wanted.update(w for w in context if is_name_token(w))
+    zipf = weigh({"en": sorted(wanted)}) if rivals else {}
+    garble_below = s.word_zipf_of("en")
     out: dict[str, Candidate] = {}
     for v, d, sim, context in rivals:
         if zipf[v, "en"] >= s.english_zipf:
@@ -226,20 +494,44 @@ def build_candidates(
         shared = {
             w for w in context if (is_name_token(w) and zipf[w, "en"] < s.context_zipf) or w in _PARTICLES
         }
-        # A spelling no word list knows, in any of the languages checked, is garble: close to a dominant
-        # name that is enough, further off it needs the dominant spelling in the same document. A
-        # spelling that is known may be a real name (Rubin, Melton, Zhong) or a word of another
-        # language (Zeiträume): only a shared first name or particle makes it a slip.
-        garble = not shared and all(zipf[v, lang] == 0.0 for lang in s.word_languages)
+        # A spelling wordfreq has never seen, or one below the language's word threshold and world_gap
+        # below the dominant one (fryday, Friday), is garble: close to a dominant name that is enough,
+        # further off it needs the dominant spelling in the same document. A spelling above it may be a
+        # real name (Rubin, Melton, Zhong), and so may a rare one near a common name (Cortney, Liisa),
+        # a listed one or an accented one (Danièle): only a shared first name or particle makes those
+        # a slip.
+        zv = zipf[v, "en"]
+        garble = (
+            not shared
+            and (zv == 0.0 or (zv < garble_below and zipf[d, "en"] - zv >= s.world_gap))
+            and v.isascii()
+            and v.lower() not in listed
+        )
         evidence = (
             f"{v} → {d}: {stats.docs[d]} docs spell it {d}, {stats.docs[v]} {v}; "
-            f"Metaphone {jellyfish.metaphone(d)}; similarity {sim:.2f}"
+            f"Metaphone {keys(d)[0]}; similarity {sim:.2f}"
             + (f"; both after {', '.join(sorted(shared))}" if shared else "")
-            + ("; no word or name spelled so" if garble else "")
+            + (f"; no word (Zipf {zipf[v, 'en']:.2f} < {garble_below} in en)" if garble else "")
         )
-        confident = bool(shared) or (garble and sim >= s.garble_similarity)
-        out[v] = Candidate(v, d, evidence, confident, in_document=garble)
+        slip = stats.count[v] <= s.slip_max_count
+        confident = bool(shared) or (garble and slip and sim >= s.garble_similarity)
+        out[v] = Candidate(v, d, evidence, confident, in_document=garble, shared=bool(shared))
     return out
+
+
+def _established(stats: NameStats, s: NamesSettings) -> dict[str, tuple[str, ...]]:
+    """Key -> the names the corpus establishes (in ``min_docs`` documents, never in lower case)."""
+    out: dict[str, list[str]] = {}
+    for tok in sorted(stats.docs):
+        if (
+            stats.docs[tok] >= s.min_docs
+            and len(tok) >= s.min_length
+            and is_name_token(tok)
+            and not stats.lower[tok.lower()]
+        ):
+            for k in dict.fromkeys(keys(tok)):
+                out.setdefault(k, []).append(tok)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def _rivals(
@@ -247,21 +539,19 @@ def _rivals(
 ) -> list[tuple[str, str, float, set[str]]]:
     """(variant, dominant, similarity, words before both) for each rare spelling that passes the guards
     needing no word list: key, similarity, ambiguity, counts and the entity table."""
-    import jellyfish
     from rapidfuzz.distance import Levenshtein
 
-    keys: dict[str, tuple[str, str]] = {}
     groups: dict[str, set[str]] = {}
-    for tok in sorted(stats.docs):
-        if len(tok) >= s.min_length and is_name_token(tok):
-            keys[tok] = (jellyfish.metaphone(tok), skeleton(tok))
-            for k in keys[tok]:
-                groups.setdefault(k, set()).add(tok)
-    established = {t for t in keys if stats.docs[t] >= s.min_docs and not stats.lower[t.lower()]}
+    tokens = [t for t in sorted(stats.docs) if len(t) >= s.min_length and is_name_token(t)]
+    for tok in tokens:
+        for k in keys(tok):
+            groups.setdefault(k, set()).add(tok)
+    established = {t for t in tokens if stats.docs[t] >= s.min_docs and not stats.lower[t.lower()]}
     out = []
-    for v, (key, skel) in keys.items():
+    for v in tokens:
         if stats.docs[v] > s.max_variant_docs or v in known or stats.lower[v.lower()]:
             continue
+        key, skel = keys(v)
         rivals = (groups[key] | groups[skel]) & established
         close = sorted(
             ((Levenshtein.normalized_similarity(v.lower(), d.lower()), d) for d in rivals if d != v),
@@ -277,22 +567,6 @@ def _rivals(
             continue
         out.append((v, d, sim, stats.contexts(v) & stats.contexts(d)))
     return out
-
-
-_SKELETON = (
-    (regex.compile(r"(?<=.)h"), ""),  # Whitkov/Witkoff, Thaylor/Taylor: an added or dropped h
-    (regex.compile(r"y"), "i"),
-    (regex.compile(r"[wf]"), "v"),
-    (regex.compile(r"(.)\1+"), r"\1"),  # doubled letters
-)
-
-
-def skeleton(token: str) -> str:
-    """A second matching key for the slips Metaphone keeps apart: h, y/i, w/v/f, doubled letters."""
-    s = token.lower()
-    for pattern, repl in _SKELETON:
-        s = pattern.sub(repl, s)
-    return s
 
 
 def _zipf(word: str, lang: str) -> float:

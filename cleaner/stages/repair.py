@@ -10,7 +10,8 @@ Two rule kinds:
   - ``quote-spacing``: straight double quotes, whose direction is known only by counting. In each
     paragraph with an even number of ``"``, the 1st, 3rd, ... open and the others close; an opening
     quote gets a space before it and none after, a closing one none before and a space after a letter.
-    Paragraphs with an odd count are left alone (an inch mark or a quote spanning paragraphs).
+    Paragraphs with an odd count are left alone (an inch mark or a quote spanning paragraphs), and so
+    are paragraphs with a U+FFFD outside a word (a character lost in decoding may have been a quote).
   - ``doubled-words``: ``additional additional`` → ``additional``. Only words of ``min_length`` letters
     or more, and never a word in ``allow`` ("had had", "that that", French "nous nous" are grammar).
   - ``split-paragraph``: a paragraph that starts with a comma, semicolon or lower-case letter continues
@@ -27,9 +28,17 @@ from dataclasses import dataclass
 import regex
 
 from cleaner.document import Document, Edit, StageResult
+from cleaner.linelocal import LocalRules, line_local
 from cleaner.patterns import Pattern
 from cleaner.stage import INT, STR, STRS, Field, Rule, Stage, non_overlapping, register
-from cleaner.stages.replace import REPLACE_KIND, _Probe, check_pairs, check_replace_rule, replace_edits
+from cleaner.stages.replace import (
+    REPLACE_KIND,
+    _Probe,
+    check_pairs,
+    check_replace_rule,
+    replace_edits,
+    replace_part,
+)
 from cleaner.text import ends_sentence, lines, word_count
 
 FIXER_KIND = {
@@ -64,19 +73,46 @@ class Repair(Stage):
             return check_pairs(rule, lambda text: FIXERS[rule.param("fixer")](probe, rule, text))
         return check_replace_rule(rule)
 
+    def __init__(self, settings=None, rules=()):
+        super().__init__(settings, rules)
+        self.local = LocalRules(self.rules, self._local_part)
+
+    def _local_part(self, rule: Rule):
+        """A rule's line-local form, when it has one: replace rules and ``doubled-words`` whose pattern
+        is proved line-local, and ``quote-spacing``, which works line by line."""
+        fixer = rule.param("fixer")
+        if fixer == "quote-spacing":
+            return functools.partial(_triples, quote_spacing, rule)
+        if fixer == "doubled-words":
+            pattern = _doubled(rule.param("min_length", 4), rule.id, rule.timeout)
+            return functools.partial(_triples, doubled_words, rule) if line_local(pattern.source) else None
+        if rule.kind == "replace" and line_local(rule.pattern.source):
+            return replace_part(self, rule)
+        return None
+
     def apply(self, doc: Document) -> StageResult:
         text = doc.text
+        local = self.local.matches(text)
         edits: list[Edit] = []
-        for rule in self.rules:
-            if rule.kind == "fixer":
+        for i, rule in enumerate(self.rules):
+            if i in local:
+                edits.extend(self.edit(rule.id, s, e, text, new, rule.reason) for s, e, new in local[i])
+            elif rule.kind == "fixer":
                 edits.extend(FIXERS[rule.param("fixer")](self, rule, text))
             else:
                 edits.extend(replace_edits(self, rule, text))
         return StageResult(edits=tuple(non_overlapping(edits)))
 
 
+def _triples(fixer, rule: Rule, text: str) -> list[tuple[int, int, str]]:
+    """A fixer's edits on ``text`` as (start, end, replacement), the form :mod:`cleaner.linelocal` keeps."""
+    return [(e.start, e.end, e.new) for e in fixer(_PROBE, rule, text)]
+
+
 _QUOTE = regex.compile(r'"')
 _OPEN_NEEDS_SPACE = regex.compile(r"[\p{L}\p{N},:;]")
+# U+FFFD, a character lost in decoding, outside a word (inside one it was a letter: "insatur\ufffds")
+_LOST_QUOTE = regex.compile(r"(?<!\w)\ufffd|\ufffd(?!\w)")
 
 
 def quote_spacing(stage, rule: Rule, text: str) -> list[Edit]:
@@ -84,7 +120,8 @@ def quote_spacing(stage, rule: Rule, text: str) -> list[Edit]:
     for ln in lines(text):
         s = ln.content
         quotes = [m.start() for m in _QUOTE.finditer(s)]
-        if not quotes or len(quotes) % 2:
+        # an odd count, or a character lost in decoding that may have been a quote: the count proves nothing
+        if not quotes or len(quotes) % 2 or _LOST_QUOTE.search(s):
             continue
         for n, q in enumerate(quotes):
             at = ln.start + q
@@ -138,6 +175,8 @@ def split_paragraph(stage, rule: Rule, text: str) -> list[Edit]:
         out.append(stage.edit(rule.id, start, end, text, joiner, rule.reason))
     return out
 
+
+_PROBE = _Probe("repair")
 
 FIXERS: dict[str, Callable[..., list[Edit]]] = {
     "quote-spacing": quote_spacing,

@@ -25,7 +25,15 @@ def replace_edits(stage, rule: Rule, text: str) -> list[Edit]:
     A rule whose pattern requires words or characters (see :mod:`cleaner.prefilter`) is not run over a
     text that holds none of them: most documents have no curly quote to respace, no "Article5" to split.
     """
-    req = _requirement(stage, rule)
+    return [
+        stage.edit(rule.id, start, end, text, new, rule.reason)
+        for start, end, new in replacements(rule, _requirement(stage, rule), text)
+    ]
+
+
+def replacements(rule: Rule, req, text: str) -> list[tuple[int, int, str]]:
+    """(start, end, replacement) for each match of ``rule`` in ``text`` that changes it; nothing when
+    ``text`` holds none of the strings of ``req`` (the rule's requirement, None for none)."""
     if req is not None and not any(s in _folded(text) for s in req):
         return []
     template = rule.param("replace", "")
@@ -33,8 +41,13 @@ def replace_edits(stage, rule: Rule, text: str) -> list[Edit]:
     for m in rule.pattern.finditer(text):
         new = m.expand(template) if template else ""
         if new != m.group():
-            out.append(stage.edit(rule.id, m.start(), m.end(), text, new, rule.reason))
+            out.append((m.start(), m.end(), new))
     return out
+
+
+def replace_part(stage, rule: Rule):
+    """The rule as a :data:`cleaner.linelocal.Part`: a function from a text to its replacements."""
+    return functools.partial(replacements, rule, _requirement(stage, rule))
 
 
 class _Probe:

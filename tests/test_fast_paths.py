@@ -1,0 +1,71 @@
+"""Fast paths of the engine give what the paths they shortcut give."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaner.document import Document, Edit, apply_edits
+from cleaner.stages.canonical import Canonical, CanonicalSettings
+from cleaner.text import nonspace
+
+TEXT = st.text(alphabet="ab “\"'\n\t\xa0\x85\r.", max_size=40)
+# canonical-looking texts: paragraphs of words joined by blank lines, with the odd flaw mixed in
+PARAGRAPH = st.text(alphabet="ab “\"' \t\xa0.", min_size=1, max_size=12)
+CANONICALISH = st.lists(PARAGRAPH, min_size=1, max_size=5).map(lambda ps: "\n\n".join(ps) + "\n")
+
+
+class _Slow(Canonical):
+    def _canonical(self, text: str) -> bool:
+        return False
+
+
+@settings(max_examples=400)
+@given(st.one_of(TEXT, CANONICALISH), st.sampled_from(["keep", "straight"]))
+def test_text_found_canonical_gets_no_edits(text, quotes):
+    fast = Canonical(CanonicalSettings(quotes=quotes))
+    if fast._canonical(text):
+        slow = _Slow(CanonicalSettings(quotes=quotes))
+        assert slow.apply(Document(text, None, False, {})).edits == ()
+
+
+def test_canonical_output_is_found_canonical(corpus_cleaner):
+    from tests.conftest import SEEDS
+
+    stage = next(s for s in corpus_cleaner.stages if s.name == "canonical")
+    for seed in sorted(SEEDS.glob("*.txt")):
+        out = corpus_cleaner.clean(seed.read_text(encoding="utf-8")).text
+        assert stage._canonical(out), seed.name
+
+
+@settings(max_examples=300)
+@given(st.data())
+def test_nonspace_counts_follow_from_the_edits(data):
+    """The deletion guard's arithmetic: a text's non-space count after non-overlapping edits is its count
+    before, less what the edits remove, plus what they insert."""
+    text = data.draw(TEXT)
+    cuts = sorted(data.draw(st.lists(st.integers(0, len(text)), max_size=6)))
+    edits = []
+    for start, end in zip(cuts[::2], cuts[1::2], strict=False):
+        edits.append(Edit("s", "r", start, end, text[start:end], data.draw(TEXT), "why"))
+    after = apply_edits(text, edits)
+    assert nonspace(after) == nonspace(text) - sum(nonspace(e.old) - nonspace(e.new) for e in edits)
+
+
+SPANS = st.lists(st.tuples(st.integers(0, 12), st.integers(0, 4)), max_size=12)
+
+
+@settings(max_examples=1000)
+@given(SPANS)
+def test_non_overlapping_keeps_what_the_one_by_one_choice_keeps(spans):
+    """The fast path (every edit disjoint from every other) gives what choosing one by one gives."""
+    from cleaner import stage
+
+    edits = [Edit("s", f"r{i}", a, a + n, "x" * n, "", "why") for i, (a, n) in enumerate(spans)]
+    slow_all = stage._all_disjoint
+    try:
+        stage._all_disjoint = lambda ordered: False
+        slow = stage.non_overlapping(edits)
+    finally:
+        stage._all_disjoint = slow_all
+    assert stage.non_overlapping(edits) == slow
