@@ -185,7 +185,7 @@ def _run(cleaner: Cleaner, args, items: Inputs, out_dir: Path | None, run: _Run)
     if cleaner.uses_name_stats and (len(first) > 1 or any(i.kind == "jsonl" for i in first)):
         # two passes: name statistics over the whole input first, so every document is repaired
         # by the same corpus consensus
-        cleaner = prepare(cleaner, items, jobs=args.jobs, html=args.html, engine=args.engine)
+        cleaner = prepare(cleaner, items, jobs=args.jobs, html=args.html, engine=args.engine, out_dir=out_dir)
     journal = None
     report, sink, runs = run.report, None, None
     completed = published = False

@@ -98,7 +98,9 @@ def run_items(
     )
 
 
-def collect_name_stats(cleaner: Cleaner, items: Iterable[Item], *, html: bool) -> NameStats:
+def collect_name_stats(
+    cleaner: Cleaner, items: Iterable[Item], *, html: bool, spool: Path | None = None
+) -> NameStats:
     """The first pass on the cluster: one statistics task per batch of items, merged here (batched as the
     local pool does it: a file's statistics take less time than a task's round trip)."""
     ray = _ray()
@@ -106,7 +108,9 @@ def collect_name_stats(cleaner: Cleaner, items: Iterable[Item], *, html: bool) -
     task = ray.remote(stats_of_batch)
     total = cleaner.collect_name_stats(())  # empty, with the configured memory bound
     batches = batched((i for i in items if i.path != STDIN), STATS_BATCH)
-    for stats in ordered(lambda batch: task.remote(shared, batch, html), batches, _window(), get=ray.get):
+    for stats in ordered(
+        lambda batch: task.remote(shared, batch, html, spool), batches, _window(), get=ray.get
+    ):
         total.absorb(stats)
     return total
 

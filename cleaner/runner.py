@@ -7,9 +7,12 @@ both paths produce the same bytes.
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import itertools
 import json
 import multiprocessing
+import shutil
 import sys
 import tempfile
 import traceback
@@ -28,6 +31,7 @@ from cleaner.io import STDIN, AtomicWriter, InputError, Item, decode, iter_jsonl
 from cleaner.namestats import NameStats
 from cleaner.pipeline import Cleaner
 from cleaner.report import Encoded, failure_record
+from cleaner.stage import Stage
 from cleaner.stages.names import weigh_here
 
 STDOUT = "standard output"
@@ -99,7 +103,10 @@ def process_item(
 
 def _single(cleaner: Cleaner, item: Item, out_dir: Path | None, html: bool) -> Outcome:
     text, encoding = decode(read_bytes(item.path))
-    result = cleaner.clean(text, id=item.id, html=html or item.kind == "html")
+    html = html or item.kind == "html"
+    if html and out_dir is not None:
+        cleaner = carried(cleaner, item, text, out_dir / SPOOL)
+    result = cleaner.clean(text, id=item.id, html=html)
     if encoding != "utf-8":
         result = _with_meta(result, {"encoding": encoding})
     if result.ok:
@@ -185,6 +192,20 @@ def run_items(
     ``items`` is read once, lazily, a bounded window ahead of what has been yielded, so a stream of a
     million items is never held. An item ``skip`` accepts (asked once, in order) is not processed: its
     outcomes are None (``--resume`` replays what the interrupted run recorded)."""
+    yield from _run_items(cleaner, items, out_dir, jobs, html, verbose, engine, skip)
+    drop_spool(out_dir)
+
+
+def _run_items(
+    cleaner: Cleaner,
+    items: Iterable[Item],
+    out_dir: Path | None,
+    jobs: int,
+    html: bool,
+    verbose: bool,
+    engine: str,
+    skip: Callable[[Item], bool] | None,
+) -> Iterator[tuple[Item, list[Outcome] | None]]:
     if engine == "ray":
         from cleaner import rayengine
 
@@ -300,10 +321,12 @@ def ordered(
         yield get(pending.popleft())
 
 
-def item_texts(cleaner: Cleaner, item: Item, html: bool = False) -> Iterator[str]:
+def item_texts(cleaner: Cleaner, item: Item, html: bool = False, spool: Path | None = None) -> Iterator[str]:
     """The texts of one item as the ``names`` stage will roughly see them (HTML: the extracted text).
 
-    Unreadable items and lines yield nothing here; the cleaning pass reports them.
+    With ``spool``, an HTML page's extraction is also written there, for the second pass to carry over
+    instead of extracting the page again (see :func:`carried`). Unreadable items and lines yield nothing
+    here; the cleaning pass reports them.
     """
     try:
         if item.kind == "jsonl":
@@ -317,54 +340,128 @@ def item_texts(cleaner: Cleaner, item: Item, html: bool = False) -> Iterator[str
     if html or item.kind == "html":
         extract = next((s for s in cleaner.stages if s.name == "extract"), None)
         try:
-            edits = extract.apply(Document(text, html=True)).edits if extract else ()
+            found = extract.apply(Document(text, html=True)) if extract else None
         except Exception:  # the cleaning pass reports it
             return
-        text = edits[0].new if edits else ""
+        if found is None or not found.edits:
+            return
+        if spool is not None:
+            _spool(extract, item, text, found, spool)
+        text = found.edits[0].new
     yield text
 
 
-def stats_of(cleaner: Cleaner, item: Item, html: bool) -> NameStats:
+#: The directory in OUT where the first pass leaves each HTML page's extraction for the second pass.
+#: It holds one small JSON file per page (the extracted text, some 5-10% of the page), each removed
+#: as the second pass takes it, and the directory when the run completes; so memory holds none of
+#: them, a worker on any node of a shared filesystem finds them, and disk holds at most the
+#: extracted text of the corpus, for the time between the two passes. No input suffix: a later run
+#: over OUT never takes it for input.
+SPOOL = ".cleaner-extracted"
+
+
+def _spool_path(spool: Path, item: Item) -> Path:
+    return spool / (hashlib.blake2b(item.rel.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest())
+
+
+def _spool(extract, item: Item, page: str, found, spool: Path) -> None:
+    """Write ``item``'s extraction to the spool, keyed by the stage's carry key and the page digest."""
+    from cleaner.stages.extract import page_digest
+
+    entry = {"key": extract.carry_key, "page": page_digest(page), **extract.spooled(found)}
+    spool.mkdir(parents=True, exist_ok=True)
+    with AtomicWriter(_spool_path(spool, item), spool.parent) as fh:
+        fh.write(json.dumps(entry, ensure_ascii=True).encode("ascii"))
+
+
+def carried(cleaner: Cleaner, item: Item, page: str, spool: Path) -> Cleaner:
+    """The cleaner for ``item``'s page: with the extraction the first pass spooled for it when there is
+    one made by the same extract code and settings for the same page bytes (else ``cleaner`` as is).
+    The spool file is removed once read: the second pass needs it once."""
+    target = _spool_path(spool, item)
+    try:
+        entry = json.loads(target.read_bytes())
+    except (OSError, ValueError):
+        return cleaner
+    target.unlink(missing_ok=True)
+    from cleaner.stages.extract import page_digest
+
+    stages = cleaner.stages
+    extract = next((s for s in stages if s.name == "extract"), None)
+    if extract is None or entry.get("key") != extract.carry_key or entry.get("page") != page_digest(page):
+        return cleaner
+    return with_carried(cleaner, extract.carrying(page, entry))
+
+
+def with_carried(cleaner: Cleaner, extract: Stage) -> Cleaner:
+    """``cleaner`` with ``extract`` (a stage from :meth:`Extract.carrying`) in place of its own."""
+    new = copy.copy(cleaner)
+    new.stages = tuple(extract if s.name == "extract" else s for s in cleaner.stages)
+    return new
+
+
+def drop_spool(out_dir: Path | None) -> None:
+    """Remove the first pass's spool once the run has cleaned every item (what is left in it is of
+    items skipped by --resume or that failed)."""
+    if out_dir is not None:
+        shutil.rmtree(out_dir / SPOOL, ignore_errors=True)
+
+
+def stats_of(cleaner: Cleaner, item: Item, html: bool, spool: Path | None = None) -> NameStats:
     """The name statistics of one item (the unit of work of the first pass)."""
-    return cleaner.collect_name_stats(item_texts(cleaner, item, html))
+    return cleaner.collect_name_stats(item_texts(cleaner, item, html, spool))
 
 
 def collect_name_stats(
-    cleaner: Cleaner, items: Iterable[Item], *, jobs: int = 1, html: bool = False, engine: str = "local"
+    cleaner: Cleaner,
+    items: Iterable[Item],
+    *,
+    jobs: int = 1,
+    html: bool = False,
+    engine: str = "local",
+    spool: Path | None = None,
 ) -> NameStats:
     """First pass over the inputs: name statistics, per item in workers and merged (merge is addition,
     so the result does not depend on ``jobs``, the engine or the order items finish in)."""
     if engine == "ray":
         from cleaner import rayengine
 
-        return rayengine.collect_name_stats(cleaner, items, html=html)
+        return rayengine.collect_name_stats(cleaner, items, html=html, spool=spool)
     few, items = at_most_one(items)
     if jobs <= 1 or few:
         total = cleaner.collect_name_stats(())  # empty, with the configured memory bound
         for item in items:
             if item.path != STDIN:
-                total.absorb(stats_of(cleaner, item, html))
+                total.absorb(stats_of(cleaner, item, html, spool))
         return total
     with worker_pool(cleaner, jobs) as pool:
-        return _stats_in(pool, cleaner, items, html, jobs)
+        return _stats_in(pool, cleaner, items, html, jobs, spool)
 
 
 def prepare(
-    cleaner: Cleaner, items: Iterable[Item], *, jobs: int = 1, html: bool = False, engine: str = "local"
+    cleaner: Cleaner,
+    items: Iterable[Item],
+    *,
+    jobs: int = 1,
+    html: bool = False,
+    engine: str = "local",
+    out_dir: Path | None = None,
 ) -> Cleaner:
     """The first pass: the cleaner for the second, carrying the corpus's name statistics.
 
     With ``jobs`` > 1 one pool does both steps that need the whole corpus: it collects the statistics,
     then weighs the names stage's candidates against wordfreq's lists, one language per task. The main
     process loads the language profiles meanwhile and never loads those lists (some 370 MB), so the
-    cleaning workers it forks next do not carry them either."""
+    cleaning workers it forks next do not carry them either. With ``out_dir``, the HTML pages'
+    extractions are spooled there for the second pass (see :func:`carried`)."""
+    spool = None if out_dir is None else out_dir / SPOOL
     few, items = at_most_one(items)
     if engine == "ray" or jobs <= 1 or few:
         return cleaner.with_name_stats(
-            collect_name_stats(cleaner, items, jobs=jobs, html=html, engine=engine)
+            collect_name_stats(cleaner, items, jobs=jobs, html=html, engine=engine, spool=spool)
         )
     with worker_pool(cleaner, jobs) as pool:
-        stats = _stats_in(pool, cleaner, items, html, jobs)
+        stats = _stats_in(pool, cleaner, items, html, jobs, spool)
 
         def weigh(wanted: Mapping[str, Sequence[str]]) -> dict[tuple[str, str], float]:
             tasks = [pool.submit(weigh_here, {lang: words}) for lang, words in wanted.items()]
@@ -375,7 +472,12 @@ def prepare(
 
 
 def _stats_in(
-    pool: ProcessPoolExecutor, cleaner: Cleaner, items: Iterable[Item], html: bool, jobs: int
+    pool: ProcessPoolExecutor,
+    cleaner: Cleaner,
+    items: Iterable[Item],
+    html: bool,
+    jobs: int,
+    spool: Path | None = None,
 ) -> NameStats:
     total = cleaner.collect_name_stats(())  # empty, with the configured memory bound
     todo = (i for i in items if i.path != STDIN)
@@ -383,7 +485,9 @@ def _stats_in(
     # its result through the pool, and one result per batch leaves the main process less to add up.
     # On 586 bench pages the pass took as long with 2 workers as with 1 until it was batched.
     batches = batched(todo, STATS_BATCH)
-    for stats in ordered(lambda batch: pool.submit(_work_stats, batch, html), batches, window=jobs * 4):
+    for stats in ordered(
+        lambda batch: pool.submit(_work_stats, batch, html, spool), batches, window=jobs * 4
+    ):
         total.absorb(stats)
     return total
 
@@ -392,13 +496,13 @@ def _stats_in(
 STATS_BATCH = 8
 
 
-def stats_of_batch(cleaner: Cleaner, batch: list[Item], html: bool) -> NameStats:
+def stats_of_batch(cleaner: Cleaner, batch: list[Item], html: bool, spool: Path | None = None) -> NameStats:
     """The name statistics of a batch of items (the unit of work of a parallel first pass)."""
     total = cleaner.collect_name_stats(())
     for item in batch:
-        total.absorb(stats_of(cleaner, item, html))
+        total.absorb(stats_of(cleaner, item, html, spool))
     return total
 
 
-def _work_stats(batch: list[Item], html: bool) -> NameStats:
-    return stats_of_batch(_worker_cleaner, batch, html)
+def _work_stats(batch: list[Item], html: bool, spool: Path | None) -> NameStats:
+    return stats_of_batch(_worker_cleaner, batch, html, spool)

@@ -1,0 +1,219 @@
+"""The ``extract`` stage: the precision/recall merge, the page parse, and the first pass's carried
+extraction (each page extracted once per run, with the same bytes out as extracting it again)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cleaner import Cleaner
+from cleaner.cli import main
+from cleaner.document import Document
+from cleaner.stages import extract as extract_module
+from cleaner.stages.extract import merge, parse
+
+PARAGRAPHS = [
+    "The old harbour bridge reopened to traffic on Monday morning after two years of repairs that cost "
+    "the city far more than it had planned, officials said at a ceremony.",
+    "Engineers replaced the corroded steel cables and rebuilt the deck, which had been closed to heavy "
+    "lorries since an inspection found deep cracks in three of its supporting beams.",
+    "The mayor thanked the workers and the neighbours who had put up with the noise for so long.",
+]
+
+
+def page(title: str, paragraphs: list[str], wrapper: str = "html") -> str:
+    body = "".join(f"<p>{p}</p>\n" for p in paragraphs)
+    nav = '<ul><li><a href="/">Home</a></li><li><a href="/w">World</a></li></ul>'
+    if wrapper == "html":
+        return f"<html><head><title>{title}</title></head><body>{nav}<article>{body}</article></body></html>"
+    return f'<text id="x" title="{title}">\n<div>{nav}<div>{body}</div></div></text>'
+
+
+# --- merge ------------------------------------------------------------------------------------------
+
+
+def test_merge_adds_the_recall_runs_prose_lines_in_their_place():
+    precise = "\n".join([PARAGRAPHS[0], PARAGRAPHS[2]])
+    recalled = "\n".join(["Home", PARAGRAPHS[0], PARAGRAPHS[1], "Share this", PARAGRAPHS[2]])
+    merged, added = merge(precise, recalled)
+    assert merged == "\n".join(PARAGRAPHS)
+    assert added == 1
+
+
+def test_merge_without_new_prose_is_the_precision_text():
+    precise = PARAGRAPHS[0]
+    assert merge(precise, "Home\nWorld\n" + PARAGRAPHS[0] + "\nMore stories") == (precise, 0)
+
+
+def test_merge_never_loses_a_precision_line():
+    # the recall run lacks the precision run's second line (it prunes differently now and then):
+    # it goes back after the line before it, not to the end
+    precise = "\n".join(["Short lead.", PARAGRAPHS[0], "A caption only precision kept", PARAGRAPHS[2]])
+    recalled = "\n".join(["Short lead.", PARAGRAPHS[0], PARAGRAPHS[1], PARAGRAPHS[2]])
+    merged, added = merge(precise, recalled)
+    assert added == 1
+    assert merged.split("\n") == [
+        "Short lead.",
+        PARAGRAPHS[0],
+        "A caption only precision kept",
+        PARAGRAPHS[1],
+        PARAGRAPHS[2],
+    ]
+
+
+def test_merge_matches_lines_the_runs_cut_differently():
+    # one run flattens a table into one line, the other splits it: the same words are the same text
+    precise = "| Team | Points | Home | 12 | Away | 9 |"
+    recalled = "| Team | Points |\n| Home | 12 |\n| Away | 9 |\n" + PARAGRAPHS[1]
+    merged, added = merge(precise, recalled)
+    assert added == 1 and merged.endswith(PARAGRAPHS[1])
+    assert "Away | 9" in merged and merged.count("Home") == 1
+
+
+# --- parse ------------------------------------------------------------------------------------------
+
+
+def test_a_page_without_an_html_tag_is_still_extracted(cleaner):
+    # CleanEval's pages start with <text ...>: trafilatura's own loader takes them for non-HTML and
+    # finds nothing; the stage parses them itself
+    import trafilatura
+
+    wrapped = page("Bridge reopens", PARAGRAPHS, wrapper="text")
+    assert trafilatura.extract(wrapped) is None
+    result = cleaner.clean(wrapped, html=True)
+    assert result.ok, result.error
+    assert PARAGRAPHS[0] in result.text
+
+
+@pytest.mark.parametrize("nothing", ["", "   ", "\x00"])
+def test_parse_of_nothing_is_none(nothing):
+    assert parse(nothing) is None
+
+
+# --- the first pass's carried extraction ---------------------------------------------------------------
+
+
+@pytest.fixture
+def cleaner():
+    return Cleaner()
+
+
+@pytest.fixture
+def corpus(tmp_path) -> Path:
+    src = tmp_path / "in"
+    (src / "sub").mkdir(parents=True)
+    for n in range(3):
+        paras = [p.replace("bridge", f"bridge number {n}") for p in PARAGRAPHS]
+        (src / f"page{n}.html").write_text(page(f"Bridge {n} reopens", paras), encoding="utf-8")
+    (src / "sub" / "page.htm").write_text(page("Witkoff visits", PARAGRAPHS[:2]), encoding="utf-8")
+    (src / "note.txt").write_text("Steve Witkoff met the envoy on Monday in Geneva.\n", encoding="utf-8")
+    return src
+
+
+def counted_runs(monkeypatch) -> list[str]:
+    """Record every trafilatura run the extract stage makes (one entry per run, its focus)."""
+    runs: list[str] = []
+    real = extract_module._extract
+
+    def counting(tree, s, focus, metadata):
+        runs.append(focus)
+        return real(tree, s, focus, metadata)
+
+    monkeypatch.setattr(extract_module, "_extract", counting)
+    return runs
+
+
+def tree_bytes(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def clean(capsys, *args) -> int:
+    code = main(["clean", *map(str, args), "-q"])
+    capsys.readouterr()
+    return code
+
+
+def test_each_page_is_extracted_once_per_run(capsys, tmp_path, corpus, monkeypatch):
+    runs = counted_runs(monkeypatch)
+    assert clean(capsys, corpus, "-o", tmp_path / "out") == 0
+    # four pages, a precision and a recall run each: the first pass's extraction is carried over
+    assert sorted(runs) == ["precision"] * 4 + ["recall"] * 4
+    assert not (tmp_path / "out" / ".cleaner-extracted").exists()  # the spool goes with the run
+
+
+def test_carried_extraction_gives_the_same_bytes(capsys, tmp_path, corpus, monkeypatch):
+    outs = []
+    for carry in (True, False):
+        if not carry:  # every page extracted again in the second pass, as before the spool
+            monkeypatch.setattr("cleaner.runner.carried", lambda cleaner, *_: cleaner)
+        out, report = tmp_path / f"out{carry}", tmp_path / f"report{carry}.jsonl"
+        assert clean(capsys, corpus, "-o", out, "--report", report) == 0
+        outs.append((tree_bytes(out), report.read_bytes()))
+    assert outs[0] == outs[1]
+    assert len(outs[0][0]) == 5
+
+
+def test_jobs_2_carries_the_same_bytes_as_jobs_1(capsys, tmp_path, corpus):
+    outs = []
+    for jobs in ("1", "2"):
+        out, report = tmp_path / f"out{jobs}", tmp_path / f"report{jobs}.jsonl"
+        assert clean(capsys, corpus, "-o", out, "--jobs", jobs, "--report", report) == 0
+        outs.append((tree_bytes(out), report.read_bytes()))
+    assert outs[0] == outs[1]
+
+
+def test_a_spooled_result_of_other_code_or_another_page_is_not_used(tmp_path, cleaner, monkeypatch):
+    from cleaner.io import Item
+    from cleaner.runner import SPOOL, carried, item_texts
+
+    spool = tmp_path / SPOOL
+    html = page("Bridge reopens", PARAGRAPHS)
+    item = Item(str(tmp_path / "a.html"), "html", "a.txt")
+    Path(item.path).write_text(html, encoding="utf-8")
+    assert list(item_texts(cleaner, item, spool=spool))
+    (entry,) = spool.iterdir()
+    stored = json.loads(entry.read_bytes())
+
+    def rewrite(**change):
+        entry.write_text(json.dumps({**stored, **change}), encoding="utf-8")
+
+    for change in ({"key": "0" * 32}, {"page": "0" * 32}):
+        rewrite(**change, text="Not what the page says.")
+        assert carried(cleaner, item, html, spool) is cleaner
+        assert not entry.exists()  # read once, then gone
+    rewrite(text="Carried text.")
+    with_carry = carried(cleaner, item, html, spool)
+    assert with_carry is not cleaner
+    assert with_carry.clean(html, html=True).text == "Carried text.\n"
+    # any other page is extracted as usual
+    other = page("Other", PARAGRAPHS[1:])
+    assert with_carry.clean(other, html=True).text == cleaner.clean(other, html=True).text
+
+
+def test_carried_result_equals_a_fresh_extraction(cleaner):
+    stage = next(s for s in cleaner.stages if s.name == "extract")
+    html = page("Bridge reopens", PARAGRAPHS)
+    fresh = stage.apply(Document(html, html=True))
+    spooled = json.loads(json.dumps(stage.spooled(fresh)))  # through the spool file's JSON
+    assert stage.carrying(html, spooled).apply(Document(html, html=True)) == fresh
+
+
+# --- the HTML mode benchmark ----------------------------------------------------------------------------
+
+
+def test_html_benchmark_skips_without_bench(tmp_path, capsys):
+    from benchmarks import html_mode
+
+    assert html_mode.main(["speed", "--bench", str(tmp_path / "absent")]) == 0
+    assert html_mode.SKIP_MESSAGE in capsys.readouterr().err
+
+
+def test_html_benchmark_callables_give_the_text_with_and_without_headline():
+    from benchmarks import html_mode
+
+    html = page("Bridge reopens", PARAGRAPHS).encode("utf-8")  # score.py hands most sets over as bytes
+    full, body = html_mode.cleaner_full(html), html_mode.cleaner_body(html)
+    assert full == "Bridge reopens\n\n" + body
+    assert body.startswith(PARAGRAPHS[0])
