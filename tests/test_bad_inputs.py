@@ -25,7 +25,6 @@ import os
 import random
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -191,7 +190,6 @@ class Run:
     records: list[dict]
     before: dict
     after: dict
-    seconds: float
 
     def path(self, rel: str) -> str:
         return str(self.src / rel)
@@ -223,11 +221,9 @@ def run(tmp_path_factory) -> Run:
         (src / case.rel).parent.mkdir(parents=True, exist_ok=True)
         (src / case.rel).write_bytes(case.data)
     before = _tree(src)
-    start = time.perf_counter()
-    proc = _clean_cli(src, out, report)
-    seconds = time.perf_counter() - start
+    proc = _clean_cli(src, out, report)  # a hang on a bad input fails at the subprocess's timeout
     records = _records(report) if report.is_file() else []
-    return Run(src, out, proc, proc.stderr.decode("utf-8"), records, before, _tree(src), seconds)
+    return Run(src, out, proc, proc.stderr.decode("utf-8"), records, before, _tree(src))
 
 
 @pytest.fixture(scope="module")
@@ -247,7 +243,6 @@ def test_mixed_folder_end_to_end(run, alone):
     assert run.proc.returncode == FAILURES, run.stderr
     assert run.proc.stdout == b""
     assert "Traceback" not in run.stderr
-    assert run.seconds < 60, f"the run took {run.seconds:.1f} s"
 
     # the input tree is byte for byte what it was: same files and directories, same bytes
     assert run.after == run.before
