@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Any
 
@@ -266,6 +267,9 @@ def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 _worker_cleaner: Cleaner | None = None
 
 
+_GRACE = 5.0  # seconds a worker has to stop on SIGTERM before it is killed
+
+
 @contextmanager
 def worker_pool(cleaner: Cleaner, jobs: int) -> Iterator[ProcessPoolExecutor]:
     """A process pool of ``jobs`` workers holding ``cleaner``, which stops with the run.
@@ -282,8 +286,16 @@ def worker_pool(cleaner: Cleaner, jobs: int) -> Iterator[ProcessPoolExecutor]:
     except BaseException:
         # the pool's processes: private, and the only handle on them before Python 3.14's
         # terminate_workers(); terminate() sends SIGTERM
-        for process in list((getattr(pool, "_processes", None) or {}).values()):
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        for process in processes:
             process.terminate()
+        # A worker the signal reached while it was sending a result can leave the result queue's lock
+        # taken, and the others then wait on it for ever (seen in tests/test_resume.py): what has not
+        # exited after a grace period is killed, so shutting down never waits on a stuck worker.
+        wait([p.sentinel for p in processes], timeout=_GRACE)
+        for process in processes:
+            if process.exitcode is None:
+                process.kill()
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
