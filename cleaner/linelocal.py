@@ -215,6 +215,7 @@ class LocalRules:
     """
 
     def __init__(self, rules: Sequence, part_of: Callable[[object], Part | None]):
+        self.rules = tuple(rules)
         self.index: dict[int, int] = {}  # rule position -> part position
         parts = []
         for i, rule in enumerate(rules):
@@ -224,7 +225,12 @@ class LocalRules:
                 parts.append(part)
         self.memo = LineMemo(parts)
 
-    def matches(self, text: str) -> dict[int, list[tuple[int, int, str]]]:
-        """Rule position -> (start, end, replacement) of each of its matches in ``text``, in order."""
+    def edits(self, stage, text: str) -> dict[int, list]:
+        """Rule position -> the stage's edits for each of that rule's matches in ``text``, in order,
+        each with the rule's id and reason (as the stage would make them running the rule whole)."""
         found = self.memo.run(text)
-        return {i: found[k] for i, k in self.index.items()}
+        rules = self.rules
+        return {
+            i: [stage.edit(rules[i].id, s, e, text, new, rules[i].reason) for s, e, new in found[k]]
+            for i, k in self.index.items()
+        }

@@ -50,10 +50,10 @@ class Debris(Stage):
     def apply(self, doc: Document) -> StageResult:
         text = doc.text
         edits, metadata, _, _ = apply_line_rules(self, text, self.line_rules)
-        local = self.local.matches(text)
+        local = self.local.edits(self, text)
         for i, rule in enumerate(self.rules):
             if i in local:
-                edits.extend(self.edit(rule.id, s, e, text, new, rule.reason) for s, e, new in local[i])
+                edits.extend(local[i])
             elif rule.kind == "replace":
                 edits.extend(replace_edits(self, rule, text))
         return StageResult(edits=tuple(non_overlapping(edits)), metadata=metadata)

@@ -92,11 +92,11 @@ class Repair(Stage):
 
     def apply(self, doc: Document) -> StageResult:
         text = doc.text
-        local = self.local.matches(text)
+        local = self.local.edits(self, text)
         edits: list[Edit] = []
         for i, rule in enumerate(self.rules):
             if i in local:
-                edits.extend(self.edit(rule.id, s, e, text, new, rule.reason) for s, e, new in local[i])
+                edits.extend(local[i])
             elif rule.kind == "fixer":
                 edits.extend(FIXERS[rule.param("fixer")](self, rule, text))
             else:
