@@ -43,6 +43,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="cleaner", description="Turn scraped news articles into clean canonical text.")
+    p.add_argument("--version", action="version", version=f"cleaner {_version()}")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     rules_help = "rule directory or file; repeat to combine ('default' is the bundled set)"
 
@@ -96,6 +97,16 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--rules", action="append", metavar="DIR_OR_FILE", help=rules_help)
     r.add_argument("--json", action="store_true", help="machine-readable listing")
     return p
+
+
+def _version() -> str:
+    """The installed distribution's version ("unknown" when run from a source tree never installed)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("cleaner")
+    except PackageNotFoundError:
+        return "unknown"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -873,3 +873,11 @@ def test_rules_says_which_rules_are_slow_and_why(capsys, tmp_path):
     code, out, err = run(capsys, "rules", "--rules", "default", "--rules", str(rules))
     line = next(ln for ln in out.splitlines() if ln.split()[0] == "spaces-across-lines")
     assert "[slow: " in line and " slow" in err
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("cleaner ") and out.strip() != "cleaner"
