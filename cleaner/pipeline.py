@@ -221,7 +221,6 @@ class _Run:
         self.warnings: list[str] = []
         self.step = 0
         self.dropped: str | None = None
-        self.nonspace = nonspace(self.text)  # kept up to date from each applied stage's edits
 
     def result(self) -> CleanResult:
         limit = self.cleaner.ruleset.max_document_chars
@@ -232,6 +231,7 @@ class _Run:
         if not self.text.strip():
             return self._done(FAILED, "empty document: no text to clean")
         self.deadline = time.monotonic() + self.cleaner.ruleset.time_budget
+        self.nonspace = nonspace(self.text)  # kept up to date from each applied stage's edits
         text_stages = [s for s in self.cleaner.stages if s.text_stage]
         for stage in self.cleaner.stages:
             if not stage.text_stage and self._apply(stage) and self.dropped:

@@ -68,6 +68,17 @@ def checked_requirement(source: str, matching: Iterable[str]) -> Strings | None:
     return req
 
 
+def rule_requirement(rule) -> Strings | None:
+    """:func:`checked_requirement` of a rule, checked against its own examples: for a replace rule, the
+    inputs its ``[input, expected]`` examples change; for a line rule, its examples with white space
+    collapsed, as lines are matched."""
+    if rule.examples and not isinstance(rule.examples[0], str):
+        matching = [given for given, expected in rule.examples if given != expected]
+    else:
+        matching = [" ".join(e.split()) for e in rule.examples]
+    return checked_requirement(rule.pattern.source, matching)
+
+
 def _selective(s: str) -> bool:
     # a short ASCII word ("ad", "by") occurs on every line and would filter nothing; "©" is rare, and so
     # are most pairs with punctuation in them ("<p", "![", " ”")
@@ -312,9 +323,7 @@ class Prefilter:
         """The prefilter of line rules (``.pattern``, ``.examples``); a rule one of whose own examples
         fails its requirement is tried everywhere instead (see :func:`checked_requirement`)."""
         out = cls([])
-        out.requirements = [
-            checked_requirement(r.pattern.source, [" ".join(e.split()) for e in r.examples]) for r in rules
-        ]
+        out.requirements = [rule_requirement(r) for r in rules]
         out._build()
         return out
 

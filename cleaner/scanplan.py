@@ -11,7 +11,7 @@ the whole text in every pass.
 from __future__ import annotations
 
 from cleaner.linelocal import line_local
-from cleaner.prefilter import checked_requirement
+from cleaner.prefilter import rule_requirement
 from cleaner.stage import Rule
 
 #: rule kinds tried line by line, behind the prefilter
@@ -22,16 +22,13 @@ def slow_reasons(rule: Rule) -> list[str]:
     """Why ``rule`` costs more than its stage's scan; empty when it does not."""
     if rule.pattern is None:
         return []
-    source = rule.pattern.source
     reasons = []
     if rule.kind in _LINE_KINDS:
-        examples = [" ".join(e.split()) for e in rule.examples if isinstance(e, str)]
-        if checked_requirement(source, examples) is None:
+        if rule_requirement(rule) is None:
             reasons.append("tried on every line: no word or string every match must contain")
     elif rule.kind == "replace":
-        changed = [given for given, expected in rule.examples if given != expected]
-        if checked_requirement(source, changed) is None:
+        if rule_requirement(rule) is None:
             reasons.append("run over every text: no word or string every match must contain")
-        if not line_local(source):
+        if not line_local(rule.pattern.source):
             reasons.append("scanned whole in every pass: it may read across a line break")
     return reasons

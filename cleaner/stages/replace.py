@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 
 from cleaner.document import Edit, apply_edits
-from cleaner.prefilter import checked_requirement
+from cleaner.prefilter import rule_requirement
 from cleaner.stage import REGEX, STR, Field, Rule
 
 REPLACE_KIND = {
@@ -83,8 +83,7 @@ def _requirement(stage, rule: Rule):
     """The rule's checked requirement, derived once per stage (stages pickle with it)."""
     gates = stage.__dict__.setdefault("_replace_requirements", {})
     if rule.id not in gates:
-        changed = [given for given, expected in rule.examples if given != expected]
-        gates[rule.id] = checked_requirement(rule.pattern.source, changed)
+        gates[rule.id] = rule_requirement(rule)
     return gates[rule.id]
 
 
