@@ -16,7 +16,12 @@ CANONICALISH = st.lists(PARAGRAPH, min_size=1, max_size=5).map(lambda ps: "\n\n"
 
 
 class _Slow(Canonical):
+    """The walk over lines, with both of the stage's shortcuts off."""
+
     def _canonical(self, text: str) -> bool:
+        return False
+
+    def _one_line_paragraphs(self, text: str) -> bool:
         return False
 
 
@@ -27,6 +32,35 @@ def test_text_found_canonical_gets_no_edits(text, quotes):
     if fast._canonical(text):
         slow = _Slow(CanonicalSettings(quotes=quotes))
         assert slow.apply(Document(text, None, False, {})).edits == ()
+
+
+# near-canonical texts: one-line paragraphs with stray white space, blank lines and breaks of every kind
+NEAR = st.lists(
+    st.text(alphabet="ab “\"'  \t\xa0\u2003.\x1f", min_size=0, max_size=10), min_size=1, max_size=6
+).flatmap(
+    lambda ps: st.lists(
+        st.sampled_from(["\n\n", "\n", "\n\n\n", " \n\n", "\n \n", "\n\t\n ", "\r\n", "\u2028"]),
+        min_size=len(ps),
+        max_size=len(ps),
+    ).map(lambda seps: "".join(p + s for p, s in zip(ps, seps, strict=True)))
+)
+
+
+@settings(max_examples=1500)
+@given(
+    st.one_of(TEXT, NEAR),
+    st.sampled_from(["keep", "straight"]),
+    st.sampled_from(["auto", "lines", "blocks"]),
+    st.sampled_from([3, 100]),
+)
+def test_scanned_edits_are_the_walks(text, quotes, paragraphs, wrap_width):
+    settings_ = CanonicalSettings(quotes=quotes, paragraphs=paragraphs, wrap_width=wrap_width)
+    fast = Canonical(settings_)
+    if fast._canonical(text) or not fast._one_line_paragraphs(text):
+        return
+    slow = _Slow(settings_)
+    doc = Document(text, None, False, {})
+    assert fast.apply(doc).edits == slow.apply(doc).edits
 
 
 def test_canonical_output_is_found_canonical(corpus_cleaner):
@@ -69,3 +103,16 @@ def test_non_overlapping_keeps_what_the_one_by_one_choice_keeps(spans):
     finally:
         stage._all_disjoint = slow_all
     assert stage.non_overlapping(edits) == slow
+
+
+def test_canonical_white_space_class_is_what_regex_calls_white_space():
+    # canonical spells ``[^\S\n]`` out as a class for the standard library's engine; it must hold every
+    # character the ``regex`` module's ``\s`` matches, in this Unicode version too
+    import sys
+
+    import regex
+
+    from cleaner.stages.canonical import _HSPACE
+
+    everything = "".join(map(chr, range(sys.maxunicode + 1)))
+    assert set(regex.findall(r"[^\S\n]", everything)) == set(_HSPACE)
