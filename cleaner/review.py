@@ -71,6 +71,7 @@ class _Index:
     listed: list[tuple[int, str, str, int]] = field(default_factory=list)  # position, name, status, edits
     by_rule: dict[str, list[int]] = field(default_factory=dict)  # rule -> positions, the first RULE_LINKS
     names: dict[int, str] = field(default_factory=dict)  # position -> name, of the documents linked
+    anchors: dict[str, int] = field(default_factory=dict)  # name -> position, of the documents on the page
 
 
 def write_page(
@@ -101,6 +102,8 @@ def _gather(records: Iterable[Mapping[str, Any]], full: int) -> _Index:
     for pos, record in enumerate(records):
         index.summary.add(record)
         edits = record.get("edits") or []
+        if pos < full + LISTED_DOCUMENTS:
+            index.anchors.setdefault(document_name(record), pos)
         if pos < full:
             index.full.append((pos, dict(record)))
         elif pos < full + LISTED_DOCUMENTS:
@@ -177,19 +180,22 @@ def _overview(index: _Index, full: int) -> str:
             f"Characters removed per rule (top {BAR_RULES}; every rule in the rule index below)",
             link=lambda rule: f"#rule={rule}",
         ),
-        _problems(s),
+        _problems(s, index.anchors),
         "</section>\n",
     ]
     return "\n".join(parts)
 
 
-def _problems(s: RunSummary) -> str:
+def _problems(s: RunSummary, anchors: Mapping[str, int]) -> str:
+    def doc(name: str) -> str:  # a link to the document where the page has it
+        return f'<a href="#d{anchors[name]}">{_e(name)}</a>' if name in anchors else _e(name)
+
     rollbacks = "".join(
-        f"<li>{_e(r['document'])}: <b>{_e(r['stage'])}</b> rolled back, {_e(r['why'])}</li>"
+        f"<li>{doc(r['document'])}: <b>{_e(r['stage'])}</b> rolled back, {_e(r['why'])}</li>"
         for r in s.rollbacks
     )
-    warnings = "".join(f"<li>{_e(w['document'])}: {_e(w['warning'])}</li>" for w in s.warnings)
-    failures = "".join(f"<li>{_e(f['document'])}: {_e(f['error'])}</li>" for f in s.failures)
+    warnings = "".join(f"<li>{doc(w['document'])}: {_e(w['warning'])}</li>" for w in s.warnings)
+    failures = "".join(f"<li>{doc(f['document'])}: {_e(f['error'])}</li>" for f in s.failures)
     total = sum(s.rollbacks_by_stage.values())
     return (
         f'<h3 id="rollbacks">Rollbacks: {total:,}</h3><ul>{rollbacks}</ul>'

@@ -167,6 +167,7 @@ def test_limits_render_the_first_documents_and_list_the_rest(tmp_path, capsys):
                 "chars_out": 40,
             }
         )
+    records[2]["warnings"] = ["boilerplate: rolled back, it would delete 92% of the text (limit 60%)"]
     report = tmp_path / "run.jsonl"
     report.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     assert main(["review", str(report), "--documents", "1"]) == 0
@@ -175,6 +176,11 @@ def test_limits_render_the_first_documents_and_list_the_rest(tmp_path, capsys):
     assert '<tr id="d1">' in out and '<tr id="d2">' in out
     assert "the first 1 documents of the report are shown in full" in out
     assert "1 of 3 documents shown in full, 2 listed" in err
+    # the overview lists the rollback and links to the document's row
+    assert (
+        f'<li><a href="#d2">{records[2]["path"]}</a>: <b>boilerplate</b> rolled back, it would delete 92%'
+        in out
+    )
 
 
 def test_review_help_states_the_limits(capsys):
