@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import itertools
 import json
 import os
@@ -22,7 +23,18 @@ from pathlib import Path
 from cleaner import chatter
 from cleaner.document import FAILED
 from cleaner.faults import Fault, Interrupted, signalled, stopping, writing
-from cleaner.io import MISSING, STDIN, InputError, Inputs, Item, decode, kind_of, read_bytes, unwritable
+from cleaner.io import (
+    MISSING,
+    STDIN,
+    AtomicWriter,
+    InputError,
+    Inputs,
+    Item,
+    decode,
+    kind_of,
+    read_bytes,
+    unwritable,
+)
 from cleaner.pipeline import Cleaner
 from cleaner.report import RunReport
 from cleaner.rules import RuleError, load_rules
@@ -87,7 +99,10 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     e = sub.add_parser("explain", help="show a document with every removal and repair marked")
-    e.add_argument("file", metavar="FILE", help=".txt or .html file, or -")
+    e.add_argument("file", metavar="FILE", help=".txt, .html or .jsonl(.gz) file, or -")
+    e.add_argument(
+        "--record", metavar="N|ID", help="the record of a JSONL file to explain: its id, or its number from 1"
+    )
     e.add_argument("--rules", action="append", metavar="DIR_OR_FILE", help=rules_help)
     e.add_argument("--html", action="store_true", help="treat the input as HTML")
     e.add_argument("--all", action="store_true", help="also show format-only edits of the canonical stage")
@@ -96,6 +111,43 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("rules", help="list stages and rules; validate rule files")
     r.add_argument("--rules", action="append", metavar="DIR_OR_FILE", help=rules_help)
     r.add_argument("--json", action="store_true", help="machine-readable listing")
+
+    s = sub.add_parser("stats", help="summarise a run from its report")
+    s.add_argument("report", metavar="REPORT.jsonl", help="the --report file of a clean run, or -")
+    s.add_argument("--json", action="store_true", help="machine-readable summary")
+
+    from cleaner.review import FULL_DOCUMENTS, RULE_LINKS
+
+    v = sub.add_parser(
+        "review",
+        help="write one self-contained HTML page showing what a run did",
+        description=(
+            "Write one self-contained HTML page (no network) from a run's report and its inputs: an "
+            "overview (documents by status, characters removed per stage and per rule, warnings and "
+            "rollbacks) and each document with every removal struck through and coloured by stage, every "
+            "repair shown as old -> new, the rule and reason on hover, filters by stage and rule. Limits: "
+            f"the first {FULL_DOCUMENTS} documents of the report (--documents) are shown in full, the rest "
+            f"are listed; each rule links to at most {RULE_LINKS} documents it touched. Text inputs are "
+            "read again from the paths in the report (relative to --root); an HTML page shows the text "
+            "extraction gave, which the report holds."
+        ),
+    )
+    v.add_argument("report", metavar="REPORT.jsonl", help="the --report file of a clean run")
+    v.add_argument("-o", "--output", metavar="PAGE.html", help="where to write the page (default: stdout)")
+    v.add_argument(
+        "--root",
+        default=".",
+        metavar="DIR",
+        help="directory the run's input paths are relative to (default .)",
+    )
+    v.add_argument(
+        "--documents",
+        type=int,
+        default=FULL_DOCUMENTS,
+        metavar="N",
+        help=f"documents shown in full, in report order (default {FULL_DOCUMENTS}); the rest are listed",
+    )
+    v.add_argument("--all", action="store_true", help="also mark format-only edits of the canonical stage")
     return p
 
 
@@ -110,10 +162,25 @@ def _version() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # here, not at exit, where a closed pipe would print a traceback-like notice
+        return code
+    except BrokenPipeError:
+        # standard output closed early (`cleaner rules | head`): the reader has what it wanted. Later
+        # writes, including the interpreter's flush at exit, go to /dev/null so nothing more is said.
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return OK
+
+
+def _main(argv: list[str] | None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     args = _parser().parse_args(argv)
     args.argv = argv  # to print the command that resumes a stopped run
     chatter.configure(verbose=getattr(args, "verbose", False))
+    if args.command in ("stats", "review"):  # read a report: no rules to load
+        return {"stats": _stats, "review": _review}[args.command](args)
     try:
         cleaner = Cleaner(load_rules(args.rules))
     except RuleError as exc:
@@ -355,17 +422,35 @@ def _check(cleaner: Cleaner, args) -> int:
 
 
 def _explain(cleaner: Cleaner, args) -> int:
-    from cleaner.explain import render
+    from cleaner.explain import pick_record, render
 
+    if args.file != STDIN and Path(args.file).is_dir():
+        return _usage(
+            f"{args.file} is a directory; explain shows one document: give one of its files, or see the "
+            f"whole run with: cleaner clean {args.file} -o OUT --report run.jsonl && cleaner review run.jsonl"
+        )
     if args.file != STDIN and not Path(args.file).is_file():
         return _usage(f"{args.file}: {MISSING}")
-    try:
-        text, _ = decode(read_bytes(args.file))
-    except InputError as exc:
-        print(f"cleaner explain: {args.file}: {exc}", file=sys.stderr)
-        return FAILURES
-    html = args.html or kind_of(args.file) == "html"
-    result = cleaner.clean(text, id=args.file, html=html)
+    doc_id, html = args.file, args.html or kind_of(args.file) == "html"
+    if kind_of(args.file) == "jsonl":
+        try:
+            picked = pick_record(args.file, args.record)
+        except (ValueError, InputError) as exc:
+            return _usage(str(exc))
+        print(
+            f"cleaner explain: {args.file}: record {picked.number:,} of {picked.total:,} (id {picked.id})",
+            file=sys.stderr,
+        )
+        text, doc_id, html = picked.text, picked.id, html or picked.html
+    elif args.record is not None:
+        return _usage("--record picks a record of a .jsonl file")
+    else:
+        try:
+            text, _ = decode(read_bytes(args.file))
+        except InputError as exc:
+            print(f"cleaner explain: {args.file}: {exc}", file=sys.stderr)
+            return FAILURES
+    result = cleaner.clean(text, id=doc_id, html=html)
     if args.json:
         print(json.dumps(result.record(args.file), ensure_ascii=False, indent=1))
     else:
@@ -408,6 +493,71 @@ def _rules(cleaner: Cleaner, args) -> int:
     slow = sum(1 for e in listing for r in e["rules"] if r["slow"])
     print(f"cleaner rules: {len(listing)} stages, {total} rules, valid; {slow} slow", file=sys.stderr)
     return OK
+
+
+def _stats(args) -> int:
+    from cleaner.summary import RunSummary
+
+    try:
+        with _report_lines(args.report) as lines:
+            summary = RunSummary.from_records(json.loads(line) for line in lines if line.strip())
+    except BrokenPipeError:
+        raise
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return _usage(f"{args.report}: not a readable report ({type(exc).__name__}: {exc})")
+    if args.json:
+        print(json.dumps(summary.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        sys.stdout.write(summary.text())
+    return OK
+
+
+def _review(args) -> int:
+    from cleaner.review import write_page
+
+    if args.documents < 0:
+        return _usage("--documents must be 0 or more")
+    try:
+        with _report_lines(args.report) as lines:
+            records = (json.loads(line) for line in lines if line.strip())
+            with contextlib.ExitStack() as stack:
+                out = sys.stdout
+                if args.output and args.output != STDIN:
+                    # written to a temporary file and renamed into place, like every output
+                    raw = stack.enter_context(_output(args.output))
+                    out = stack.enter_context(io.TextIOWrapper(raw, encoding="utf-8"))
+                shown = write_page(records, out, root=Path(args.root), full=args.documents, all=args.all)
+    except BrokenPipeError:  # standard output closed early: main ends quietly
+        raise
+    except _CannotWrite as exc:
+        return _usage(f"cannot write {args.output}: {exc.__cause__}")
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return _usage(f"{args.report}: not a readable report ({type(exc).__name__}: {exc})")
+    print(f"cleaner review: {shown}", file=sys.stderr)
+    return OK
+
+
+class _CannotWrite(Exception):
+    """The review page's file cannot be created or written (its cause says why)."""
+
+
+@contextlib.contextmanager
+def _output(path: str):
+    try:
+        with AtomicWriter(Path(path)) as raw:
+            yield raw
+    except OSError as exc:
+        raise _CannotWrite from exc
+
+
+@contextlib.contextmanager
+def _report_lines(path: str):
+    """The lines of a report file, or of standard input for ``-``."""
+    if path == STDIN:
+        yield sys.stdin
+        return
+    with open(path, encoding="utf-8", errors="surrogatepass") as fh:
+        yield fh
 
 
 def _usage(message: str) -> int:

@@ -94,6 +94,7 @@ class CleanResult:
     metadata: Mapping[str, Any] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     error: str | None = None
+    chars_in: int | None = None  # the input's length (an HTML page's, before extraction); None: unknown
 
     @property
     def ok(self) -> bool:
@@ -115,6 +116,9 @@ class CleanResult:
             "metadata": dict(self.metadata),
             "warnings": list(self.warnings),
             "edits": [e.to_dict() for e in self.edits],
+            # sizes, for a run's summary (cleaner/summary.py): the edits say what changed, not how much stayed
+            "chars_in": self.chars_in,
+            "chars_out": len(self.text),
         }
 
 

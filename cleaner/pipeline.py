@@ -23,6 +23,7 @@ Guards the pipeline enforces, whatever the stages do:
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -51,6 +52,10 @@ if TYPE_CHECKING:
     from cleaner.stages.names import Weigh
 
 RulesArg = str | Path | Iterable[str | Path] | RuleSet | None
+
+# The library's one logger. Per-document events (a stage rolled back, a document failed) are INFO: the
+# record carries them too, and a program that uses the library decides whether to see them.
+log = logging.getLogger("cleaner")
 
 
 class Cleaner:
@@ -134,7 +139,8 @@ class Cleaner:
             with time_limit_for(text):
                 return _Run(self, doc).result()
         except (PatternTimeout, DocumentFailure) as exc:
-            return CleanResult("", FAILED, id=id, metadata=doc.metadata, error=str(exc))
+            log.info("%s: failed: %s", id or "document", exc)
+            return CleanResult("", FAILED, id=id, metadata=doc.metadata, error=str(exc), chars_in=len(text))
 
     def clean_many(self, docs: Iterable[str | Document | Mapping[str, Any]]) -> Iterator[CleanResult]:
         """Clean a stream of documents lazily, in order; one bad document never stops the stream."""
@@ -245,7 +251,7 @@ class _Run:
             if not changed:
                 break
         else:
-            self.warnings.append(f"no fixed point after {self.cleaner.ruleset.max_passes} passes")
+            self._warn(f"no fixed point after {self.cleaner.ruleset.max_passes} passes")
         if not has_letters(self.text):
             return self._done(FAILED, "nothing left after cleaning")
         status = UNCHANGED if self.text == self.doc.text and not self.doc.html else CLEANED
@@ -275,13 +281,13 @@ class _Run:
         after = before - sum(nonspace(e.old) - nonspace(e.new) for e in res.edits)
         share = (before - after) / before if before else 0.0
         if share > stage.max_delete_share:
-            self.warnings.append(
+            self._warn(
                 f"{stage.name}: rolled back, it would delete {share:.0%} of the text "
                 f"(limit {stage.max_delete_share:.0%})"
             )
             return False
         if has_letters(self.text) and not has_letters(new):
-            self.warnings.append(f"{stage.name}: rolled back, it would leave no text")
+            self._warn(f"{stage.name}: rolled back, it would leave no text")
             return False
         self.edits.extend(e.at_step(self.step) for e in res.edits)
         self.step += 1
@@ -290,6 +296,11 @@ class _Run:
         self.nonspace = after
         self._merge(res.metadata)
         return True
+
+    def _warn(self, warning: str) -> None:
+        if warning not in self.warnings:  # a guard trips again on every pass: logged once, as recorded
+            log.info("%s: %s", self.doc.id or "document", warning)
+        self.warnings.append(warning)
 
     def _merge(self, found: Mapping[str, Any]) -> None:
         # The first value found wins (it comes from the earliest stage and position), except lists,
@@ -302,6 +313,8 @@ class _Run:
                 self.metadata.setdefault(key, value)
 
     def _done(self, status: str, error: str | None = None) -> CleanResult:
+        if error:
+            log.info("%s: %s: %s", self.doc.id or "document", status, error)
         text = self.text if status in (CLEANED, UNCHANGED) else ""
         return CleanResult(
             text=text,
@@ -311,4 +324,5 @@ class _Run:
             metadata=self.metadata,
             warnings=tuple(dict.fromkeys(self.warnings)),  # a guard trips again on every pass; say it once
             error=error,
+            chars_in=len(self.doc.text),
         )

@@ -93,4 +93,6 @@ def failure_record(path: str, reason: str, id: str | None = None) -> dict[str, A
         "metadata": {},
         "warnings": [],
         "edits": [],
+        "chars_in": None,
+        "chars_out": 0,
     }

@@ -94,6 +94,8 @@ def process_item(
     except Exception as exc:  # a bug must not stop the run; -v shows where it happened
         if stop := signalled():  # a signal that library code turned into another exception
             raise stop from exc
+        if isinstance(exc, BrokenPipeError):  # standard output closed (`| head`): cli.main ends quietly
+            raise
         if of_machine(exc):  # the machine, not this document: the run stops (see cleaner/faults.py)
             where = STDOUT if out_dir is None else out_dir / item.rel
             raise Fault(exc.errno, exc.strerror or str(exc), str(where)) from exc

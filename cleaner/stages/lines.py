@@ -22,6 +22,7 @@ from typing import Any
 
 import regex
 
+from cleaner.dates import date_fields
 from cleaner.document import Edit
 from cleaner.patterns import Pattern, PatternTimeout, union
 from cleaner.prefilter import Prefilter
@@ -237,7 +238,9 @@ def _widen(
     if rule.param("prev") == "caption" and k > 0 and k - 1 not in taken and is_caption(norms[k - 1]):
         hit.lines.insert(0, k - 1)
         hit.metadata["caption"] = [norms[k - 1]]
-    if key:
+    if key == "date":
+        hit.metadata.update(date_fields(value))
+    elif key:
         hit.metadata[key] = [value] if key in ("credit", "caption") else value
     return hit
 
