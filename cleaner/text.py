@@ -122,9 +122,7 @@ def relines(old: str, edits, new: str) -> tuple[Line, ...]:
     delta = 0  # how far the lines between runs moved: what the edits so far added or removed
     k = 0  # edits counted into delta
     for lo, hi in runs:
-        for ln in before[taken:lo]:
-            keep = delta == 0 and ln.index == len(out)
-            out.append(ln if keep else Line(len(out), ln.start + delta, ln.end + delta, ln.content, ln.norm))
+        out.extend(_moved(before[taken:lo], len(out) - taken, delta))
         start = before[lo].start + delta
         run_end = before[hi].end
         # the run's edits; one that starts at its end can only be an insertion at the end of the text
@@ -134,9 +132,23 @@ def relines(old: str, edits, new: str) -> tuple[Line, ...]:
         end = run_end + delta
         out.extend(_split(new[start:end], start, len(out)))
         taken = hi + 1
-    for ln in before[taken:]:
-        out.append(Line(len(out), ln.start + delta, ln.end + delta, ln.content, ln.norm))
+    out.extend(_moved(before[taken:], len(out) - taken, delta))
     return _keep(new, tuple(out))
+
+
+_new_tuple = tuple.__new__
+
+
+def _moved(run: tuple[Line, ...], shift: int, delta: int) -> tuple[Line, ...] | list[Line]:
+    """``run``'s lines renumbered by ``shift`` and moved by ``delta`` characters; the same objects when
+    neither changes. Built with ``tuple.__new__``: the named tuple's own constructor costs twice as much,
+    and a later pass of a long document moves every line after its first edit."""
+    if not shift and not delta:
+        return run
+    return [
+        _new_tuple(Line, (ln.index + shift, ln.start + delta, ln.end + delta, ln.content, ln.norm))
+        for ln in run
+    ]
 
 
 def line_cache(fn):

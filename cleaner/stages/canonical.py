@@ -56,11 +56,11 @@ _REASON = {
 }
 _PARAGRAPH_REASON = "canonical text separates paragraphs by exactly one blank line"
 _FINAL_REASON = "canonical text ends with exactly one newline"
-# The white space between two paragraphs' contents that is not the canonical "\n\n", found from its first
-# line break when nothing comes before that (a literal first: the engine skips to each "\n" in C), and
-# from its start when white space does. The standard library's ``\s`` is ``str.isspace``, what a line's
-# content is stripped of.
-_BREAK_FROM_NEWLINE = re.compile(r"\n(?!\n\S)\s*")
+# The runs of white space between two paragraphs' contents that are not the canonical "\n\n": those that
+# start at a line break (a literal first, so the engine skips from "\n" to "\n" in C; the look-behind
+# refuses a break inside a run, the look-ahead a run of exactly "\n\n"), and those that start with other
+# white space. The standard library's ``\s`` is ``str.isspace``, what a line's content is stripped of.
+_BREAK_FROM_NEWLINE = re.compile(r"\n(?<!\s\n)(?!\n\S)\s*")
 _BREAK_FROM_SPACE = re.compile(r"(?<!\s)[^\S\n]+\n\s*")
 
 
@@ -178,10 +178,7 @@ class Canonical(Stage):
         edits: list[Edit] = []
         self._sep(edits, text, 0, first, "", "paragraph-breaks", _PARAGRAPH_REASON)
         after_space = _BREAK_FROM_SPACE.finditer(text, first, last)
-        # a run with white space before its first line break is found whole by the scan above
-        after_text = (
-            m for m in _BREAK_FROM_NEWLINE.finditer(text, first, last) if not text[m.start() - 1].isspace()
-        )
+        after_text = _BREAK_FROM_NEWLINE.finditer(text, first, last)
         breaks = (
             self.edit("paragraph-breaks", m.start(), m.end(), text, "\n\n", _PARAGRAPH_REASON)
             for m in heapq.merge(after_space, after_text, key=lambda m: m.start())
