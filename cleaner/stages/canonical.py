@@ -56,12 +56,13 @@ _REASON = {
 }
 _PARAGRAPH_REASON = "canonical text separates paragraphs by exactly one blank line"
 _FINAL_REASON = "canonical text ends with exactly one newline"
-# The runs of white space between two paragraphs' contents that are not the canonical "\n\n": those that
-# start at a line break (a literal first, so the engine skips from "\n" to "\n" in C; the look-behind
-# refuses a break inside a run, the look-ahead a run of exactly "\n\n"), and those that start with other
-# white space. The standard library's ``\s`` is ``str.isspace``, what a line's content is stripped of.
-_BREAK_FROM_NEWLINE = re.compile(r"\n(?<!\s\n)(?!\n\S)\s*")
-_BREAK_FROM_SPACE = re.compile(r"(?<!\s)[^\S\n]+\n\s*")
+# A line break in a run of white space between two paragraphs' contents that is not the canonical "\n\n":
+# one with other white space right before it, or the run's first break when the run is not exactly "\n\n"
+# (the look-behind refuses a break inside a run, the look-ahead a run of "\n\n" alone). A literal first,
+# so the engine skips from "\n" to "\n" in C. The standard library's ``\s`` is ``str.isspace``, what a
+# line's content is stripped of.
+_ODD_BREAK = re.compile(r"\n(?:(?<=[^\S\n]\n)|(?<!\s\n)(?!\n\S))")
+_WHITE = re.compile(r"\s*")
 
 
 @dataclass(frozen=True)
@@ -177,12 +178,9 @@ class Canonical(Stage):
         last = len(text.rstrip())
         edits: list[Edit] = []
         self._sep(edits, text, 0, first, "", "paragraph-breaks", _PARAGRAPH_REASON)
-        after_space = _BREAK_FROM_SPACE.finditer(text, first, last)
-        after_text = _BREAK_FROM_NEWLINE.finditer(text, first, last)
         breaks = (
-            self.edit("paragraph-breaks", m.start(), m.end(), text, "\n\n", _PARAGRAPH_REASON)
-            for m in heapq.merge(after_space, after_text, key=lambda m: m.start())
-            if m.group() != "\n\n"
+            self.edit("paragraph-breaks", start, end, text, "\n\n", _PARAGRAPH_REASON)
+            for start, end in _odd_runs(text, first, last)
         )
         edits.extend(heapq.merge(breaks, self._inline_edits(text, first, last), key=lambda e: e.start))
         self._sep(edits, text, last, len(text), "\n", "final-newline", _FINAL_REASON)
@@ -227,6 +225,21 @@ class Canonical(Stage):
         if mode == "blocks":
             return blocks
         return [[ln] for b in blocks for ln in b]
+
+
+def _odd_runs(text: str, first: int, last: int):
+    """(start, end) of each run of white space holding a line break between ``first`` and ``last``
+    that is not "\n\n", in text order: from each break ``_ODD_BREAK`` finds, out to the run's ends."""
+    end = first
+    for m in _ODD_BREAK.finditer(text, first, last):
+        if m.start() < end:
+            continue  # a break of the run just given
+        start = m.start()
+        while text[start - 1].isspace():  # ``first`` is a non-space character: the walk stops there
+            start -= 1
+        end = _WHITE.match(text, m.start(), last).end()
+        if text[start:end] != "\n\n":
+            yield start, end
 
 
 def _content_start(ln: Line) -> int:
