@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from cleaner.document import Document, Edit, apply_edits
 from cleaner.stages.canonical import Canonical, CanonicalSettings
-from cleaner.text import nonspace
+from cleaner.text import lines, nonspace
 
 TEXT = st.text(alphabet="ab “\"'\n\t\xa0\x85\r.", max_size=40)
 # canonical-looking texts: paragraphs of words joined by blank lines, with the odd flaw mixed in
@@ -116,3 +116,28 @@ def test_canonical_white_space_class_is_what_regex_calls_white_space():
 
     everything = "".join(map(chr, range(sys.maxunicode + 1)))
     assert set(regex.findall(r"[^\S\n]", everything)) == set(_HSPACE)
+
+
+_LINE_WORDS = st.sampled_from(
+    ["Advertisement", "ad", "12", "Aug", "2024-01-02", "10:30", "Photo:", "Reuters", "a=1&b=2", "the"]
+)
+
+
+@settings(max_examples=300)
+@given(norms=st.lists(st.lists(_LINE_WORDS, min_size=1, max_size=5).map(" ".join), min_size=1, max_size=8))
+def test_one_scan_finds_the_lines_the_union_fullmatches(norms, corpus_cleaner):
+    # the line rules without requirements are asked about a page's new lines in one scan of the lines
+    # joined; it must name exactly the lines their union fullmatches one by one
+    from cleaner.stages.lines import LineRules
+    from tests.conftest import SEEDS
+
+    seed_lines = [ln.norm for p in sorted(SEEDS.glob("*.txt")) for ln in lines(p.read_text("utf-8"))]
+    norms = norms + [n for n in seed_lines if n]
+    found = 0
+    for stage in corpus_cleaner.stages:
+        for rules in (v for v in vars(stage).values() if isinstance(v, LineRules)):
+            assert rules.always_lines is not None, stage.name  # the bundled unions are line-local
+            found += 1
+            want = {n for n in norms if rules.always_union.fullmatch(n)}
+            assert rules._possible_lines(norms) == want
+    assert found

@@ -102,7 +102,7 @@ def test_line_rules_match_the_same_with_and_without_the_prefilter(ruleset):
     slow = LineRules(rules)
     slow.prefilter = Prefilter([""] * len(rules))  # no requirements: every rule tried on every line
     slow.always = slow.prefilter.always
-    slow.always_union = None
+    slow.always_union = slow.always_lines = None
     for path in sorted(SEEDS.iterdir()):
         nonblank = [ln for ln in lines(path.read_text("utf-8")) if not ln.blank]
         got = [(m.rule.id, m.lines, m.metadata) for m in fast.match(nonblank)]

@@ -24,6 +24,7 @@ import regex
 
 from cleaner.dates import date_fields
 from cleaner.document import Edit
+from cleaner.linelocal import line_local
 from cleaner.patterns import Pattern, PatternTimeout, union
 from cleaner.prefilter import Prefilter
 from cleaner.stage import INT, REGEX, STR, Field, Rule, check_matches
@@ -108,6 +109,14 @@ class LineRules:
         self.always = self.prefilter.always
         patterns = [self.rules[i].pattern for i in self.always]
         self.always_union = union(patterns, "line-rules-prefilter", timeout)
+        # the same union anchored to the lines of a text, when it provably cannot match across a line
+        # break: one scan of a page's new lines then says which of them it fullmatches (see
+        # :meth:`_possible_lines`)
+        self.always_lines = None
+        if self.always_union is not None and line_local(self.always_union.source):
+            self.always_lines = Pattern(
+                f"(?m)^(?:{self.always_union.source})$", "line-rules-prefilter", self.always_union.timeout
+            )
         # line -> index of the rule that claims it (-1: none): the same lines come back in the second
         # pass and, as menus and footers, in document after document. A pure function of the line.
         self._seen: dict[str, int] = {}
@@ -135,11 +144,12 @@ class LineRules:
                 decided[norm] = known
         todo = [k for k, norm in enumerate(norms) if norm not in decided]
         hits = self.prefilter.candidates([norms[k] for k in todo])
+        possible = self._possible_lines([norms[k] for k in todo if len(norms[k]) <= 2 * self.limit])
         for j, k in enumerate(todo):
             norm = norms[k]
             if norm in decided:  # a line that comes twice in the page is decided once
                 continue
-            decided[norm] = self._claim(norm, counts, k, hits.get(j, ()))
+            decided[norm] = self._claim(norm, counts, k, hits.get(j, ()), possible)
             self._remember(norm, decided[norm])
         for k, norm in enumerate(norms):
             index = decided[norm]
@@ -159,16 +169,36 @@ class LineRules:
             return
         self._seen_long.put(norm, index)
 
-    def _claim(self, norm: str, counts, k: int, gated) -> int:
-        """Index of the first rule that matches line ``k`` (whole line, within its ``max_words``), or -1."""
+    def _claim(self, norm: str, counts, k: int, gated, possible: set[str] | None = None) -> int:
+        """Index of the first rule that matches line ``k`` (whole line, within its ``max_words``), or -1.
+        ``possible``: lines the rules without requirements are known to fullmatch, from one scan (None:
+        ask the union line by line)."""
         # counting words is a regex pass of its own: only for lines long enough to exceed every limit
         # (a word takes at least two characters with its space) or that some rule could match
-        if len(norm) > 2 * self.limit and counts[k] > self.limit:
+        long = len(norm) > 2 * self.limit
+        if long and counts[k] > self.limit:
             return -1
         candidates = set(gated)
-        if self.always and _possible(self.always_union, norm):
-            candidates.update(self.always)
+        if self.always:
+            if possible is not None and not long:
+                if norm in possible:
+                    candidates.update(self.always)
+            elif _possible(self.always_union, norm):
+                candidates.update(self.always)
         return first_match(self.rules, candidates, norm, counts, k)
+
+    def _possible_lines(self, norms: list[str]) -> set[str] | None:
+        """Which of ``norms`` the union of the rules without requirements fullmatches, from one scan of
+        the lines joined: asked one by one, each line paid the regex module's set-up of a time limit
+        (some 2 µs, more than the match) for a union that matches one line in fifty. The union must be
+        line-local (each match is then one whole line). None when there is no such union or the scan
+        ran out of time: the lines are then asked one by one, so a slow rule is still named."""
+        if self.always_lines is None or not self.always or not norms:
+            return None
+        try:
+            return {m.group() for m in self.always_lines.finditer("\n".join(norms))}
+        except PatternTimeout:
+            return None
 
 
 def first_match(
