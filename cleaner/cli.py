@@ -24,7 +24,7 @@ from cleaner.pipeline import Cleaner
 from cleaner.rules import RuleError, load_rules
 from cleaner.run.job import Observer, Progress, Stopped
 from cleaner.scanplan import slow_reasons
-from cleaner.stage import registry
+from cleaner.stages import registry
 
 OK, DIFFERENT, USAGE, FAILURES, STOPPED = 0, 1, 2, 3, 4
 

@@ -44,7 +44,7 @@ from cleaner.fingerprint import fingerprint
 from cleaner.namestats import NameStats
 from cleaner.patterns import PatternTimeout, time_limit_for
 from cleaner.rules import RuleSet, load_rules
-from cleaner.stage import Stage, registry
+from cleaner.stage import Stage
 from cleaner.text import has_letters, nonspace, relines
 
 if TYPE_CHECKING:
@@ -58,6 +58,8 @@ class Cleaner:
 
     def __init__(self, rules: RulesArg = None):
         self.ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
+        from cleaner.stages import registry  # here: importing cleaner (a pytest plugin) loads no stage
+
         stages = registry()
         self.stages: tuple[Stage, ...] = tuple(
             stages[name](self.ruleset.settings.get(name), self.ruleset.rules.get(name, ()))

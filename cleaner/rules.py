@@ -30,7 +30,7 @@ from typing import Any
 import regex
 
 from cleaner.patterns import Pattern, compile_checked
-from cleaner.stage import BOOL, FLOAT, INT, PAIRS, REGEX, STR, STRS, Field, Rule, Stage, registry
+from cleaner.stage import BOOL, FLOAT, INT, PAIRS, REGEX, STR, STRS, Field, Rule, Stage
 
 PIPELINE_FILE = "pipeline.toml"
 _ID = regex.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
@@ -129,6 +129,8 @@ class _Loader:
     def __init__(self, files: list[Path], problems: list[Problem]):
         self.files = files
         self.problems = problems
+        from cleaner.stages import registry  # here: importing cleaner (a pytest plugin) loads no stage
+
         self.stages = registry()
 
     def add(self, file: Path | str, message: str, *, line=None, rule=None, hint=None) -> None:
@@ -299,7 +301,8 @@ class _Loader:
                 self.add(src, f"stage {name!r} listed twice in 'stages'", hint="list each stage once")
             else:
                 stages.append(name)
-        ranks = [self.stages[n].rank for n in stages]
+        order = list(self.stages)  # the default order
+        ranks = [order.index(n) for n in stages]
         if ranks != sorted(ranks):
             self.add(
                 src,

@@ -1,4 +1,4 @@
-"""The Stage contract and the one registry of stage names.
+"""The Stage contract (the stages themselves, in their order, are in :mod:`cleaner.stages`).
 
 A stage has a short registry name (the same in code, rule files, reports and test ids), a frozen
 ``Settings`` dataclass with a default for every field, and the rule kinds it accepts from rule files. It is
@@ -59,8 +59,6 @@ class Stage:
     """Base class of all stages; see the module docstring for the contract."""
 
     name: ClassVar[str]
-    #: Position in the default order; a configured pipeline must keep stages in increasing rank.
-    rank: ClassVar[int]
     Settings: ClassVar[type] = NoSettings
     #: rule kind -> {key: Field}; the common keys (id, kind, reason, examples, keep) are implied.
     rule_kinds: ClassVar[Mapping[str, Mapping[str, Field]]] = {}
@@ -107,23 +105,6 @@ class Stage:
 
 #: Attributes stages add to themselves on first use.
 _CACHES = frozenset({"_replace_requirements"})
-
-REGISTRY: dict[str, type[Stage]] = {}
-
-
-def register(cls: type[Stage]) -> type[Stage]:
-    """Class decorator: add a stage to the registry under its ``name``."""
-    if cls.name in REGISTRY:
-        raise RuntimeError(f"stage name {cls.name!r} registered twice")
-    REGISTRY[cls.name] = cls
-    return cls
-
-
-def registry() -> dict[str, type[Stage]]:
-    """All stages by name, in default order (importing the stage modules registers them)."""
-    import cleaner.stages  # noqa: F401  (registers every stage)
-
-    return dict(sorted(REGISTRY.items(), key=lambda kv: kv[1].rank))
 
 
 def check_matches(

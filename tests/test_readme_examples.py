@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from cleaner.stage import registry
+from cleaner.stages import registry
 from tests.conftest import ROOT, SEEDS
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

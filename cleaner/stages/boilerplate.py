@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import regex
 
 from cleaner.document import Document, StageResult
-from cleaner.stage import INT, Field, Rule, Stage, check_matches, non_overlapping, register
+from cleaner.stage import INT, Field, Rule, Stage, check_matches, non_overlapping
 from cleaner.stages.lines import LINE_KIND, LineRules, apply_line_rules, check_line_rule
 from cleaner.text import Line, ends_sentence, lines, word_count
 
@@ -41,12 +41,10 @@ class BoilerplateSettings:
     max_delete_share: float = 0.6  # more than that is not furniture: roll back rather than gut a page
 
 
-@register
 class Boilerplate(Stage):
     """Remove page furniture: line rules by concept, and runs of short lines outside the body."""
 
     name = "boilerplate"
-    rank = 30
     Settings = BoilerplateSettings
     rule_kinds = {"line": LINE_KIND, "run": RUN_KIND}
     default_kind = "line"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from cleaner.document import Document, StageResult
 from cleaner.linelocal import LocalRules, line_local
-from cleaner.stage import Stage, non_overlapping, register
+from cleaner.stage import Stage, non_overlapping
 from cleaner.stages.lines import LINE_KIND, LineRules, apply_line_rules, check_line_rule
 from cleaner.stages.replace import REPLACE_KIND, check_replace_rule, replace_edits, replace_part
 
@@ -22,12 +22,10 @@ class DebrisSettings:
     max_delete_share: float = 0.5  # URL lines can be long, but debris outweighing the text is a wrong rule
 
 
-@register
 class Debris(Stage):
     """Remove URL and markup debris: whole lines (``line`` rules) or fragments (``replace`` rules)."""
 
     name = "debris"
-    rank = 20
     Settings = DebrisSettings
     rule_kinds = {"line": LINE_KIND, "replace": REPLACE_KIND}
     replace_kinds = ("replace",)

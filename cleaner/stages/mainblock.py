@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import regex
 
 from cleaner.document import Document, Edit, StageResult
-from cleaner.stage import FLOAT, INT, Field, Rule, Stage, register
+from cleaner.stage import FLOAT, INT, Field, Rule, Stage
 from cleaner.stages.replace import _Probe, check_pairs
 from cleaner.text import Line, ends_sentence, lines, word_count
 
@@ -82,12 +82,10 @@ class MainBlockSettings:
     max_delete_share: float = 0.97
 
 
-@register
 class MainBlock(Stage):
     """Keep the main block of prose lines (and its headline); drop the page furniture around it."""
 
     name = "mainblock"
-    rank = 40
     Settings = MainBlockSettings
     rule_kinds = {"block": BLOCK_KIND, "gap": GAP_KIND}
     replace_kinds = ("block", "gap")

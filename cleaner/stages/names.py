@@ -52,7 +52,7 @@ import regex
 
 from cleaner.document import Document, Edit, StageResult
 from cleaner.namestats import NameStats, is_name_token
-from cleaner.stage import STR, STRS, Field, Rule, Stage, non_overlapping, register
+from cleaner.stage import STR, STRS, Field, Rule, Stage, non_overlapping
 from cleaner.stages.replace import _Probe, check_pairs
 from cleaner.worldnames import Lexicon, keys, lexicon, unslip
 
@@ -158,12 +158,10 @@ def weigh_here(wanted: Mapping[str, Sequence[str]]) -> dict[tuple[str, str], flo
     return out
 
 
-@register
 class Names(Stage):
     """Repair misspelled names from the entity table, by corpus consensus and by world evidence."""
 
     name = "names"
-    rank = 60
     Settings = NamesSettings
     rule_kinds = {"entity": ENTITY_KIND}
     replace_kinds = ("entity",)

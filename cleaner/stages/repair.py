@@ -30,7 +30,7 @@ import regex
 from cleaner.document import Document, Edit, StageResult
 from cleaner.linelocal import LocalRules, line_local
 from cleaner.patterns import Pattern
-from cleaner.stage import INT, STR, STRS, Field, Rule, Stage, non_overlapping, register
+from cleaner.stage import INT, STR, STRS, Field, Rule, Stage, non_overlapping
 from cleaner.stages.replace import (
     REPLACE_KIND,
     _Probe,
@@ -54,12 +54,10 @@ class RepairSettings:
     max_delete_share: float = 0.2  # repairs change spacing and a few words, never whole passages
 
 
-@register
 class Repair(Stage):
     """Repair MT garble with replace rules and named fixers."""
 
     name = "repair"
-    rank = 50
     Settings = RepairSettings
     rule_kinds = {"replace": REPLACE_KIND, "fixer": FIXER_KIND}
     replace_kinds = ("replace", "fixer")
