@@ -41,8 +41,8 @@ def seed_files(seeds: Path) -> list[Path]:
 
 
 def with_seed_stats(cleaner: Cleaner, seeds: Path) -> Cleaner:
-    """The cleaner with name statistics over the seeds, as ``clean seeds -o OUT`` would build it."""
-    if not cleaner.uses_name_stats:
+    """The cleaner with corpus statistics over the seeds, as ``clean seeds -o OUT`` would build it."""
+    if not cleaner.uses_corpus_stats:
         return cleaner
     items = [Item(str(p), kind_of(p.name), output_rel(p.name, kind_of(p.name))) for p in seed_files(seeds)]
     return prepare(cleaner, items, Engine())

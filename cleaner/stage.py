@@ -50,6 +50,11 @@ class Rule:
         return (self.params or {}).get(key, default)
 
 
+#: Runs ``fn`` over each of ``tasks`` elsewhere (another process), returning the results in order:
+#: ``offload(fn, tasks)``; ``fn`` must be picklable (a module-level function).
+Offload = Callable[[Callable[[Any], Any], Sequence[Any]], list[Any]]
+
+
 @dataclass(frozen=True)
 class NoSettings:
     """Settings of a stage that has nothing to configure."""
@@ -84,6 +89,31 @@ class Stage:
         pool calls it before it forks its workers, so they share one copy instead of each loading its
         own; a stage with nothing to load does nothing."""
 
+    # --- corpus statistics: the capability behind a two-pass run ------------------------------------
+    # A stage that repairs by what the whole corpus says (the names stage's consensus) declares empty
+    # statistics; a first pass has it :meth:`observe` every document's text, the parts are merged
+    # (``absorb``, which is addition: the order and the split do not matter), and
+    # :meth:`with_corpus_stats` builds the stage's second-pass form from the total. The statistics are
+    # bounded (they stop growing with the corpus) and offer ``absorb(other)``, ``save(path)``, a class
+    # method ``load(path)`` (a two-stage datatrove or Spark job passes them between runs) and
+    # ``digest()`` (what a resume keys on). Nothing outside the stage knows what they count.
+
+    def corpus_stats(self) -> Any | None:
+        """Empty corpus statistics when this stage builds a second-pass form from them, else None."""
+        return None
+
+    def observe(self, stats: Any, text: str) -> None:
+        """Count one document's text (as the stages after extraction see it) into ``stats``."""
+
+    def with_corpus_stats(self, stats: Any, offload: Offload | None = None) -> Stage:
+        """The second-pass form of this stage, built from the whole corpus's ``stats``. ``offload``, when
+        given, runs independent pieces of the building elsewhere (a pool's workers)."""
+        return self
+
+    def corpus_digest(self) -> str | None:
+        """A digest of the corpus statistics this stage carries (None: none), for the fingerprint."""
+        return None
+
     def apply(self, doc: Document) -> StageResult:  # pragma: no cover - abstract
         raise NotImplementedError
 
@@ -105,6 +135,13 @@ class Stage:
 
 #: Attributes stages add to themselves on first use.
 _CACHES = frozenset({"_replace_requirements"})
+
+
+def absorb_stats(total: dict[str, Any], part: Mapping[str, Any]) -> None:
+    """Add the corpus statistics ``part`` (by stage name, from :meth:`Cleaner.collect_corpus_stats`) to
+    ``total``, in place."""
+    for name, stats in part.items():
+        total[name].absorb(stats)
 
 
 def check_matches(

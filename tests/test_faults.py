@@ -29,12 +29,12 @@ import pytest
 
 import cleaner.cli
 import cleaner.io
-import cleaner.resume
 import cleaner.run.items
 import cleaner.run.job
+import cleaner.run.journal
 import cleaner.run.reportfile
 from cleaner.cli import main
-from cleaner.resume import JOURNAL
+from cleaner.run.journal import JOURNAL
 from tests.test_resume import REPO, SEEDS, hidden, journal_items, make_inputs, outputs, run_sub
 
 OK, USAGE, STOPPED = 0, 2, 4
@@ -136,7 +136,7 @@ def inject(monkeypatch, site: str, code: int) -> None:
         monkeypatch.setattr(cleaner.run.items, "open", writing_open(count, "write"), raising=False)
     elif site in ("journal", "journal-item"):  # a record line; an item line (written and flushed)
         on = "write" if site == "journal" else "flush"
-        monkeypatch.setattr(cleaner.resume, "open", writing_open(count, on), raising=False)
+        monkeypatch.setattr(cleaner.run.journal, "open", writing_open(count, on), raising=False)
     elif site == "report":  # a line of --report
         monkeypatch.setattr(cleaner.run.reportfile, "open", writing_open(count, "write"), raising=False)
     elif site == "report-publish":  # the complete report renamed into place, the run's last write

@@ -41,7 +41,6 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
         "runs and tools over a pipeline",
         (
             "cleaner.run",
-            "cleaner.resume",
             "cleaner.golden",
             "cleaner.golden_diff",
             "cleaner.explain",

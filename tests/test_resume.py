@@ -1,4 +1,4 @@
-"""``clean --resume`` (cleaner/resume.py): a run interrupted by ``kill -9`` or Ctrl-C, resumed, gives the
+"""``clean --resume`` (cleaner/run/journal.py): a run interrupted by ``kill -9`` or Ctrl-C, resumed, gives the
 bytes and the report of an uninterrupted run, and only the items the journal vouches for are skipped.
 
 Interruptions are made two ways: a real ``kill -9`` of ``python -m cleaner`` in a subprocess, and a
@@ -28,7 +28,7 @@ import cleaner.run.engine
 import cleaner.run.items
 from cleaner.cli import main
 from cleaner.pipeline import Cleaner
-from cleaner.resume import JOURNAL
+from cleaner.run.journal import JOURNAL
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = sorted((REPO / "seeds").glob("*.txt"))
@@ -670,7 +670,7 @@ def test_report_of_resume_with_other_spelling_of_input(tmp_path, capsys, monkeyp
 def _journal_with(out: Path, item_file: Path, records: int, commit: bool):
     from cleaner.io import find_inputs
     from cleaner.report import RunReport, encoded
-    from cleaner.resume import Journal, input_digest
+    from cleaner.run.journal import Journal, input_digest
 
     (item,), _ = find_inputs([str(item_file)])
     journal = Journal(out, "k" * 32, resume=False)
@@ -683,7 +683,7 @@ def _journal_with(out: Path, item_file: Path, records: int, commit: bool):
 
 
 def test_a_jsonl_items_records_are_lines_of_their_own_read_back_in_order(tmp_path):
-    from cleaner.resume import Journal
+    from cleaner.run.journal import Journal
 
     src = tmp_path / "in.jsonl"
     src.write_text('{"id": "a", "text": "x"}\n', encoding="utf-8")
@@ -700,7 +700,7 @@ def test_a_jsonl_items_records_are_lines_of_their_own_read_back_in_order(tmp_pat
 
 def test_records_without_their_items_line_vouch_for_nothing(tmp_path):
     # killed while the records of a JSONL item were being written: the item's line never came
-    from cleaner.resume import Journal
+    from cleaner.run.journal import Journal
 
     src = tmp_path / "in.jsonl"
     src.write_text('{"id": "a", "text": "x"}\n', encoding="utf-8")

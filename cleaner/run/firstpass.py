@@ -1,5 +1,6 @@
 """The first pass of a two-pass run: corpus statistics over every input, so each document of the second
-pass is cleaned by the same corpus consensus (today: the ``names`` stage's name statistics).
+pass is cleaned by the same corpus consensus. What is counted is each stage's business (see
+:meth:`cleaner.stage.Stage.corpus_stats`; today the names stage's name statistics).
 
 Each item's statistics are made where the engine runs work and merged here; merging is addition, so
 the statistics do not depend on the engine or on the order tasks finish in. The first pass also spools
@@ -12,16 +13,15 @@ import copy
 import hashlib
 import json
 import shutil
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from cleaner.document import Document
 from cleaner.io import STDIN, AtomicWriter, InputError, Item, decode, iter_jsonl, read_bytes
-from cleaner.namestats import NameStats
 from cleaner.pipeline import Cleaner
 from cleaner.run.engine import Engine, batched
-from cleaner.stage import Stage
-from cleaner.stages.names import weigh_here
+from cleaner.stage import Stage, absorb_stats
 
 #: Items per first-pass task when work runs in other processes: a file's statistics take a few
 #: milliseconds, less than sending one task and its result, and one result per batch leaves the main
@@ -39,9 +39,9 @@ SPOOL = ".cleaner-extracted"
 
 
 def needed(cleaner: Cleaner, first: Sequence[Item]) -> bool:
-    """Whether a run whose first items are ``first`` (up to two) takes a first pass: the cleaner uses
-    corpus statistics and the corpus is more than one document."""
-    return cleaner.uses_name_stats and (len(first) > 1 or any(i.kind == "jsonl" for i in first))
+    """Whether a run whose first items are ``first`` (up to two) takes a first pass: a stage of the
+    cleaner builds its second-pass form from corpus statistics, and the corpus is more than one document."""
+    return cleaner.uses_corpus_stats and (len(first) > 1 or any(i.kind == "jsonl" for i in first))
 
 
 def prepare(
@@ -52,52 +52,54 @@ def prepare(
     html: bool = False,
     out_dir: Path | None = None,
 ) -> Cleaner:
-    """The first pass: the cleaner for the second, carrying the corpus statistics.
+    """The first pass: the cleaner for the second, its stages built from the corpus statistics.
 
-    With worker processes on this machine, they also weigh the names stage's candidates against wordfreq's
-    lists, one language per task, while this process loads the language profiles; it never loads those
-    lists (some 370 MB), so workers forked from it next do not carry them either. With ``out_dir``, the
-    HTML pages' extractions are spooled there for the second pass (see :func:`carried`)."""
+    With worker processes on this machine, the workers also take the independent pieces of that
+    building a stage offloads (the names stage weighs its candidates against wordfreq's lists, one
+    language per task) while this process loads the language profiles: it never loads those lists
+    (some 370 MB), so workers forked from it next do not carry them either. With ``out_dir``, the HTML
+    pages' extractions are spooled there for the second pass (see :func:`carried`)."""
     spool = None if out_dir is None else out_dir / SPOOL
     todo = (i for i in items if i.path != STDIN)
-    total = cleaner.collect_name_stats(())  # empty, with the configured memory bound
+    total = cleaner.corpus_stats()  # empty, each with its stage's memory bound
     if not engine.parallel:
         for item in todo:
-            total.absorb(stats_of(cleaner, item, html, spool))
-        return cleaner.with_name_stats(total)
+            absorb_stats(total, stats_of(cleaner, item, html, spool))
+        return cleaner.with_corpus_stats(total)
     engine.broadcast(cleaner)
     for _, stats in engine.ordered(_stats_task, batched(todo, STATS_BATCH), html, spool):
-        total.absorb(stats)
-    if not engine.local:  # a cluster's driver forks no workers: it may as well load the lists itself
-        return cleaner.with_name_stats(total)
+        absorb_stats(total, stats)
+    if not engine.local:  # a cluster's driver forks no workers: it may as well build them itself
+        return cleaner.with_corpus_stats(total)
 
-    def weigh(wanted: Mapping[str, Sequence[str]]) -> dict[tuple[str, str], float]:
-        tasks = [engine.submit(_weigh_task, {lang: words}) for lang, words in wanted.items()]
-        cleaner.warm_up()  # while the workers load word lists: workers forked after this share it
-        return {key: zipf for task in tasks for key, zipf in engine.result(task).items()}
+    def offload(fn: Callable[[Any], Any], tasks: Sequence[Any]) -> list[Any]:
+        handles = [engine.submit(_offloaded, fn, task) for task in tasks]
+        cleaner.warm_up()  # while the workers work: workers forked after this share what it loads
+        return [engine.result(h) for h in handles]
 
-    return cleaner.with_name_stats(total, weigh)
-
-
-def stats_of(cleaner: Cleaner, item: Item, html: bool, spool: Path | None = None) -> NameStats:
-    """The name statistics of one item."""
-    return cleaner.collect_name_stats(item_texts(cleaner, item, html, spool))
+    return cleaner.with_corpus_stats(total, offload)
 
 
-def _stats_task(cleaner: Cleaner, batch: list[Item], html: bool, spool: Path | None) -> NameStats:
-    """The name statistics of a batch of items (the unit of work of a parallel first pass)."""
-    total = cleaner.collect_name_stats(())
+def stats_of(cleaner: Cleaner, item: Item, html: bool, spool: Path | None = None) -> dict[str, Any]:
+    """The corpus statistics of one item."""
+    return cleaner.collect_corpus_stats(item_texts(cleaner, item, html, spool))
+
+
+def _stats_task(cleaner: Cleaner, batch: list[Item], html: bool, spool: Path | None) -> dict[str, Any]:
+    """The corpus statistics of a batch of items (the unit of work of a parallel first pass)."""
+    total = cleaner.corpus_stats()
     for item in batch:
-        total.absorb(stats_of(cleaner, item, html, spool))
+        absorb_stats(total, stats_of(cleaner, item, html, spool))
     return total
 
 
-def _weigh_task(_cleaner: Cleaner, wanted: Mapping[str, Sequence[str]]) -> dict[tuple[str, str], float]:
-    return weigh_here(wanted)
+def _offloaded(_cleaner: Cleaner, fn: Callable[[Any], Any], task: Any) -> Any:
+    return fn(task)
 
 
 def item_texts(cleaner: Cleaner, item: Item, html: bool = False, spool: Path | None = None) -> Iterator[str]:
-    """The texts of one item as the ``names`` stage will roughly see them (HTML: the extracted text).
+    """The texts of one item as the stages after extraction will roughly see them (HTML: the extracted
+    text).
 
     With ``spool``, an HTML page's extraction is also written there, for the second pass to carry over
     instead of extracting the page again (see :func:`carried`). Unreadable items and lines yield nothing

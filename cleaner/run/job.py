@@ -25,10 +25,10 @@ from cleaner.faults import Fault, Interrupted, signalled
 from cleaner.io import STDIN, Inputs, Item, unwritable
 from cleaner.pipeline import Cleaner
 from cleaner.report import RunReport
-from cleaner.resume import Journal, input_digest, remove_temps, run_key
 from cleaner.run.engine import Engine, at_most_one
 from cleaner.run.firstpass import drop_spool, needed, prepare
 from cleaner.run.items import Done, lines, work
+from cleaner.run.journal import Journal, input_digest, remove_temps, run_key
 from cleaner.run.pool import PoolEngine
 from cleaner.run.reportfile import ReportFile
 

@@ -52,7 +52,7 @@ import regex
 
 from cleaner.document import Document, Edit, StageResult
 from cleaner.namestats import NameStats, is_name_token
-from cleaner.stage import STR, STRS, Field, Rule, Stage, non_overlapping
+from cleaner.stage import STR, STRS, Field, Offload, Rule, Stage, non_overlapping
 from cleaner.stages.replace import _Probe, check_pairs
 from cleaner.worldnames import Lexicon, keys, lexicon, unslip
 
@@ -209,6 +209,28 @@ class Names(Stage):
         """The same stage, carrying the corpus statistics for consensus repairs (``weigh``: where the
         word lists are looked up, see :func:`build_candidates`)."""
         return Names(self.settings, self.rules, stats, weigh)
+
+    def corpus_stats(self) -> NameStats | None:
+        """Empty name statistics, bounded by ``stats_entries``, when consensus is on."""
+        return NameStats(limit=self.settings.stats_entries) if self.settings.consensus else None
+
+    def observe(self, stats: NameStats, text: str) -> None:
+        if self.counts(text):
+            stats.add(text)
+
+    def with_corpus_stats(self, stats: NameStats, offload: Offload | None = None) -> Names:
+        if offload is None:
+            return self.with_stats(stats)
+
+        def weigh(wanted: Mapping[str, Sequence[str]]) -> dict[tuple[str, str], float]:
+            # one language per task: each worker loads one word list
+            parts = offload(weigh_here, [{lang: words} for lang, words in wanted.items()])
+            return {key: zipf for part in parts for key, zipf in part.items()}
+
+        return self.with_stats(stats, weigh)
+
+    def corpus_digest(self) -> str | None:
+        return None if self.stats is None else self.stats.digest()
 
     def warm_up(self) -> None:
         if self.settings.consensus and self.settings.world:

@@ -12,7 +12,7 @@ is ignored), and an output without a line is simply made again.
 same input digest, and its output is still there; the item's records are replayed into the summary and
 the ``--report``, so the resumed run reports exactly what an uninterrupted one would. The run key is a
 digest of everything that decides the output bytes: the package's code, the stages with their settings
-and rules, the name statistics of the first pass (which depend on every input) and ``--html``. Changed
+and rules, the corpus statistics of the first pass (which depend on every input) and ``--html``. Changed
 rules, code or inputs therefore never reuse a stale output: the journal's key no longer matches and
 everything is cleaned again.
 """
