@@ -80,7 +80,7 @@ class Stage:
         self.rules = tuple(rules)
 
     def __getstate__(self):
-        # caches a stage builds on first use (see cleaner/stages/replace.py) stay out of its pickle: a
+        # caches a stage builds on first use (see cleaner/mechanisms/replace.py) stay out of its pickle: a
         # worker builds its own, and a used cleaner pickles to the same bytes as a fresh one
         return {k: v for k, v in self.__dict__.items() if k not in _CACHES}
 

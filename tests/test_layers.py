@@ -33,7 +33,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
         ),
     ),
     ("stage contract", ("cleaner.stage",)),
-    ("rule-kind mechanisms", ("cleaner.stages.lines", "cleaner.stages.replace")),
+    ("rule-kind mechanisms", ("cleaner.mechanisms",)),
     ("stages", ("cleaner.stages",)),
     ("rules", ("cleaner.rules", "cleaner.scanplan")),
     ("pipeline", ("cleaner.pipeline", "cleaner.fingerprint")),

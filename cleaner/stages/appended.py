@@ -28,9 +28,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cleaner.document import Document, StageResult
+from cleaner.mechanisms.lines import check_line_rule, first_match
 from cleaner.prefilter import Prefilter
 from cleaner.stage import BOOL, INT, REGEX, Field, Rule, Stage
-from cleaner.stages.lines import check_line_rule, first_match
 from cleaner.text import BoundedMemo, Line, ends_sentence, lines, word_count
 
 _MAX_WORDS = 12  # boundary and teaser lines are headings and stamps: short

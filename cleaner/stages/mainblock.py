@@ -37,8 +37,8 @@ from dataclasses import dataclass
 import regex
 
 from cleaner.document import Document, Edit, StageResult
+from cleaner.mechanisms.replace import _Probe, check_pairs
 from cleaner.stage import FLOAT, INT, Field, Rule, Stage
-from cleaner.stages.replace import _Probe, check_pairs
 from cleaner.text import Line, ends_sentence, lines, word_count
 
 BLOCK_KIND = {

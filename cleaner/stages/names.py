@@ -51,9 +51,9 @@ from dataclasses import dataclass
 import regex
 
 from cleaner.document import Document, Edit, StageResult
+from cleaner.mechanisms.replace import _Probe, check_pairs
 from cleaner.namestats import NameStats, is_name_token
 from cleaner.stage import STR, STRS, Field, Offload, Rule, Stage, non_overlapping
-from cleaner.stages.replace import _Probe, check_pairs
 from cleaner.worldnames import Lexicon, keys, lexicon, unslip
 
 ENTITY_KIND = {

@@ -3,7 +3,7 @@ paragraphs.
 
 Two rule kinds:
 
-- ``replace``: a pattern and its replacement (see :mod:`cleaner.stages.replace`), for garble a regular
+- ``replace``: a pattern and its replacement (see :mod:`cleaner.mechanisms.replace`), for garble a regular
   expression states exactly: ``Zelensky 's``, ``NATO ,``, ``long -term``, ``Article5``.
 - ``fixer``: a named mechanism with settings, for garble that needs more than one match to judge:
 
@@ -29,9 +29,7 @@ import regex
 
 from cleaner.document import Document, Edit, StageResult
 from cleaner.linelocal import LocalRules, line_local
-from cleaner.patterns import Pattern
-from cleaner.stage import INT, STR, STRS, Field, Rule, Stage, non_overlapping
-from cleaner.stages.replace import (
+from cleaner.mechanisms.replace import (
     REPLACE_KIND,
     _Probe,
     check_pairs,
@@ -39,6 +37,8 @@ from cleaner.stages.replace import (
     replace_edits,
     replace_part,
 )
+from cleaner.patterns import Pattern
+from cleaner.stage import INT, STR, STRS, Field, Rule, Stage, non_overlapping
 from cleaner.text import ends_sentence, lines, word_count
 
 FIXER_KIND = {

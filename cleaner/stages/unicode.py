@@ -31,9 +31,9 @@ import ftfy
 from ftfy import badness, chardata
 
 from cleaner.document import Document, StageResult, apply_edits
+from cleaner.mechanisms.replace import REPLACE_KIND, check_replace_rule, replace_edits
 from cleaner.prefilter import non_ascii_anchors, non_ascii_reach
 from cleaner.stage import Stage, non_overlapping
-from cleaner.stages.replace import REPLACE_KIND, check_replace_rule, replace_edits
 from cleaner.text import has_letters
 
 # fix_character_width is off: it turns the full-width punctuation of Chinese and Japanese text ("，")
