@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import regex
 
 from cleaner.document import Document, Edit, StageResult
-from cleaner.mechanisms.replace import _Probe, check_pairs
+from cleaner.mechanisms.replace import check_pair_examples
 from cleaner.stage import FLOAT, INT, Field, Rule, Stage
 from cleaner.text import Line, ends_sentence, lines, word_count
 
@@ -94,10 +94,9 @@ class MainBlock(Stage):
 
     @classmethod
     def check_rule(cls, rule: Rule) -> list[str]:
-        probe = _Probe(rule.stage)
         if rule.kind == "gap":
-            return check_pairs(rule, lambda text: _edits(probe, None, rule, text))
-        return check_pairs(rule, lambda text: _edits(probe, rule, None, text))
+            return check_pair_examples(rule, lambda probe, text: _edits(probe, None, rule, text))
+        return check_pair_examples(rule, lambda probe, text: _edits(probe, rule, None, text))
 
     def apply(self, doc: Document) -> StageResult:
         if doc.html and not self.settings.html:

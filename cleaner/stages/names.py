@@ -51,7 +51,7 @@ from dataclasses import dataclass
 import regex
 
 from cleaner.document import Document, Edit, StageResult
-from cleaner.mechanisms.replace import _Probe, check_pairs
+from cleaner.mechanisms.replace import check_pair_examples
 from cleaner.namestats import NameStats, is_name_token
 from cleaner.stage import STR, STRS, Field, Offload, Rule, Stage, non_overlapping
 from cleaner.worldnames import Lexicon, keys, lexicon, unslip
@@ -244,7 +244,7 @@ class Names(Stage):
     @classmethod
     def check_rule(cls, rule: Rule) -> list[str]:
         probe = Names(rules=(rule,))
-        return check_pairs(rule, lambda text: probe._table_edits(_Probe(rule.stage), text))
+        return check_pair_examples(rule, lambda stub, text: probe._table_edits(stub, text))
 
     def apply(self, doc: Document) -> StageResult:
         text = doc.text

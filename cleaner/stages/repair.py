@@ -31,8 +31,8 @@ from cleaner.document import Document, Edit, StageResult
 from cleaner.linelocal import LocalRules, line_local
 from cleaner.mechanisms.replace import (
     REPLACE_KIND,
-    _Probe,
-    check_pairs,
+    Probe,
+    check_pair_examples,
     check_replace_rule,
     replace_edits,
     replace_part,
@@ -67,8 +67,11 @@ class Repair(Stage):
     @classmethod
     def check_rule(cls, rule: Rule) -> list[str]:
         if rule.kind == "fixer":
-            probe = _Probe(rule.stage)
-            return check_pairs(rule, lambda text: FIXERS[rule.param("fixer")](probe, rule, text))
+
+            def fix(probe, text: str) -> list[Edit]:
+                return FIXERS[rule.param("fixer")](probe, rule, text)
+
+            return check_pair_examples(rule, fix)
         return check_replace_rule(rule)
 
     def __init__(self, settings=None, rules=()):
@@ -174,7 +177,7 @@ def split_paragraph(stage, rule: Rule, text: str) -> list[Edit]:
     return out
 
 
-_PROBE = _Probe("repair")
+_PROBE = Probe("repair")
 
 FIXERS: dict[str, Callable[..., list[Edit]]] = {
     "quote-spacing": quote_spacing,
