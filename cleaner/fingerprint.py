@@ -18,12 +18,9 @@ import hashlib
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cleaner.patterns import Pattern
-
-if TYPE_CHECKING:
-    from cleaner.pipeline import Cleaner
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -62,8 +59,9 @@ def _rule(rule) -> dict[str, Any]:
     return out
 
 
-def fingerprint(cleaner: Cleaner) -> str:
-    """The hex digest described in the module docstring."""
+def fingerprint(cleaner) -> str:
+    """The hex digest described in the module docstring, of a :class:`cleaner.pipeline.Cleaner` (not
+    imported: the pipeline imports this module)."""
     rs = cleaner.ruleset
     config = {
         "code": code_digest(),
