@@ -76,41 +76,38 @@ class Observer:
 
 @dataclass(frozen=True)
 class Summary:
-    """What a completed run did."""
+    """What a completed run did. ``report`` holds the same tallies with edits by rule (top rules)."""
 
-    report: RunReport  # documents by status, edits by rule, failures, characters, warnings, rollbacks
     elapsed: float  # seconds
     items: int  # inputs done or kept
     written: int  # outputs this run wrote
     kept: int  # items kept from the interrupted run it resumed
+    documents: int
+    chars_in: int
+    chars_out: int
+    statuses: dict[str, int]
+    warnings: int
+    rollbacks: int  # stage applications the pipeline's guards rolled back
+    failures: tuple[str, ...]  # "path: reason", one per failed document
+    report: RunReport
 
-    @property
-    def documents(self) -> int:
-        return self.report.documents
-
-    @property
-    def chars_in(self) -> int:
-        return self.report.chars_in
-
-    @property
-    def chars_out(self) -> int:
-        return self.report.chars_out
-
-    @property
-    def statuses(self) -> dict[str, int]:
-        return dict(self.report.statuses)
-
-    @property
-    def rollbacks(self) -> int:
-        return self.report.rollbacks
-
-    @property
-    def warnings(self) -> int:
-        return self.report.warnings
-
-    @property
-    def failures(self) -> list[str]:
-        return list(self.report.failures)
+    @classmethod
+    def of(cls, progress: Progress, elapsed: float) -> Summary:
+        r = progress.report
+        return cls(
+            elapsed,
+            progress.done + progress.kept,
+            progress.written,
+            progress.kept,
+            r.documents,
+            r.chars_in,
+            r.chars_out,
+            dict(r.statuses),
+            r.warnings,
+            r.rollbacks,
+            tuple(r.failures),
+            r,
+        )
 
     @property
     def failed(self) -> int:
@@ -199,8 +196,7 @@ class Job:
             if stop := signalled():  # turned into another exception by library code on its way up
                 raise Stopped(stop, self.progress) from exc
             raise
-        p = self.progress
-        return Summary(p.report, time.monotonic() - started, p.done + p.kept, p.written, p.kept)
+        return Summary.of(self.progress, time.monotonic() - started)
 
     def _engine(self, items: Iterable[Item]) -> Engine:
         if isinstance(self.engine, Engine):
