@@ -140,7 +140,7 @@ def speed(score: ModuleType, bench: Path, dataset: str, limit: int) -> None:
 
 
 def _carrying(cleaner: Cleaner, stage, page: str, result) -> Cleaner:
-    from cleaner.runner import with_carried
+    from cleaner.run.firstpass import with_carried
 
     return with_carried(cleaner, stage.carrying(page, stage.spooled(result)))
 

@@ -12,34 +12,30 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
-import itertools
 import json
 import os
 import shlex
 import sys
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from cleaner import chatter
 from cleaner.document import FAILED
-from cleaner.faults import Fault, Interrupted, signalled, stopping, writing
+from cleaner.faults import Fault, Interrupted, stopping
 from cleaner.io import (
     MISSING,
     STDIN,
     AtomicWriter,
     InputError,
-    Inputs,
     Item,
     decode,
     kind_of,
     read_bytes,
-    unwritable,
 )
 from cleaner.pipeline import Cleaner
-from cleaner.report import RunReport
 from cleaner.rules import RuleError, load_rules
+from cleaner.run.job import Observer, Progress, Stopped
 from cleaner.scanplan import slow_reasons
-from cleaner.stage import registry
+from cleaner.stages import registry
 
 OK, DIFFERENT, USAGE, FAILURES, STOPPED = 0, 1, 2, 3, 4
 
@@ -194,137 +190,43 @@ def _main(argv: list[str] | None) -> int:
 
 
 def _clean(cleaner: Cleaner, args) -> int:
-    if args.jobs < 1:
-        return _usage("--jobs must be at least 1")
-    out_dir = Path(args.output) if args.output and args.output != STDIN else None
-    # walked lazily, once per pass: a directory of a million files is never listed whole
-    items = Inputs(args.inputs, out_dir)
-    first = list(itertools.islice(Inputs(args.inputs), 2))  # before leaving out what is inside -o
-    if out_dir is None and (len(first) != 1 or first[0].kind == "jsonl" or Path(args.inputs[0]).is_dir()):
-        return _usage(
-            "give an output directory with -o (standard output takes exactly one text or HTML file)"
-        )
-    if args.resume and out_dir is None:
-        return _usage("--resume needs an output directory (-o)")
-    if args.engine == "ray" and (out_dir is None or STDIN in args.inputs):
-        return _usage("--engine ray reads input files and writes to an output directory: give files and -o")
-    if items.usage:  # the command line names something that cannot be an input: nothing runs
-        for p in items.usage:
-            print(f"cleaner: error: {p}", file=sys.stderr)
+    from cleaner.run import Job, JobError
+
+    job = Job(
+        cleaner,
+        args.inputs,
+        args.output,
+        engine=args.engine,
+        jobs=args.jobs,
+        resume=args.resume,
+        report=args.report,
+        html=args.html,
+        verbose=args.verbose,
+        ray_address=args.ray_address,
+        observer=_Progress(enabled=sys.stderr.isatty() and not args.quiet),
+    )
+    try:
+        with stopping():  # SIGINT and SIGTERM raise Interrupted, which stops the run like a fault
+            summary = job.run()
+    except JobError as exc:
+        for problem in exc.problems:
+            print(f"cleaner: error: {problem}", file=sys.stderr)
         return USAGE
-    # checked before any work: a read-only, full or misnamed output is a usage error, not a fault later
-    report_dir = Path(args.report).parent if args.report and args.report != STDIN else None
-    for directory, name in ((out_dir, "output directory"), (report_dir, "report's directory")):
-        if directory is not None and (why := unwritable(directory)):
-            return _usage(f"cannot write to the {name} {directory}: {why}")
-    if args.engine == "ray":
-        from cleaner.rayengine import RayUnavailable, connect
-
-        try:
-            connect(args.ray_address, args.jobs)
-        except RayUnavailable as exc:
-            return _usage(str(exc))
-
-    report = RunReport()
-    run = _Run(report)
-    with stopping():  # SIGINT and SIGTERM raise Interrupted, which stops the run like a fault
-        try:
-            _run(cleaner, args, items, out_dir, run)
-        except (Fault, Interrupted, BrokenProcessPool) as exc:
-            return _stopped(signalled() or exc, run, args, out_dir)
-        except Exception:
-            if stop := signalled():  # turned into another exception by library code on its way up
-                return _stopped(stop, run, args, out_dir)
-            raise
-    for line in report.failures:
+    except Stopped as exc:
+        return _stopped(exc, args, job.out)
+    finally:
+        job.observer.close()
+    for line in summary.failures:
         # a file name may hold a line break; each failure stays one line for line-based readers
         print(f"cleaner: failed: {_one_line(line)}", file=sys.stderr)
     if not args.quiet:
-        print(report.summary(), file=sys.stderr)
-    return FAILURES if report.failed else OK
+        print(summary.line(), file=sys.stderr)
+    return FAILURES if summary.failed else OK
 
 
-class _Run:
-    """What a run has done so far, for the line that says where it stopped."""
-
-    def __init__(self, report: RunReport):
-        self.report = report
-        self.done = 0  # items finished by this run (journaled)
-        self.kept = 0  # items an interrupted run had finished, skipped
-        self.written = 0  # outputs this run wrote
-
-
-def _run(cleaner: Cleaner, args, items: Inputs, out_dir: Path | None, run: _Run) -> None:
-    """Clean every item and publish the report; raises Fault or Interrupted when the run stops, leaving
-    the journal (an unfinished run's, for --resume), no report and no temporary file behind."""
-    from cleaner.runner import prepare, records, run_items
-
-    first = list(itertools.islice(items, 2))
-    if cleaner.uses_name_stats and (len(first) > 1 or any(i.kind == "jsonl" for i in first)):
-        # two passes: name statistics over the whole input first, so every document is repaired
-        # by the same corpus consensus
-        cleaner = prepare(cleaner, items, jobs=args.jobs, html=args.html, engine=args.engine, out_dir=out_dir)
-    journal = None
-    report, sink, runs = run.report, None, None
-    completed = published = False
-    progress = _Progress(enabled=sys.stderr.isatty() and not args.quiet)
-    try:
-        if out_dir is not None:
-            from cleaner.resume import Journal, run_key
-
-            journal = Journal(out_dir, run_key(cleaner, args.html), resume=args.resume)
-        sink = report.sink = _open_report(args.report)
-        report.sink_name = args.report or report.sink_name
-        done = journal.finished if journal is not None else None
-        runs = run_items(
-            cleaner,
-            items,
-            out_dir,
-            jobs=args.jobs,
-            html=args.html,
-            verbose=args.verbose,
-            engine=args.engine,
-            skip=done,
-        )
-        for item, outcomes in runs:
-            if outcomes is None:  # finished by an interrupted run: its records, as that run made them
-                for record in journal.records(item):
-                    report.replay(record)
-                run.kept += 1
-            else:
-                keep = journal is not None and item.path != STDIN
-                for record in records(outcomes):  # one at a time: a JSONL item may hold millions
-                    report.replay(record)
-                    if keep:
-                        journal.record(record)
-                if keep:
-                    run.written += journal.add(item, _digest(item))
-                run.done += 1
-            progress.update(run.done + run.kept, item.path)
-        for p in items.problems:  # symlinks not followed, colliding outputs: the user asked for these files
-            path, _, reason = p.rpartition(": ")
-            report.fail(path, reason)
-        completed = True
-        published = _close_report(sink, args.report, publish=True)
-        if journal:  # the journal goes only once the report is in place: a resume can still remake it
-            journal.close(completed=True)
-            journal = None
-    finally:
-        if runs is not None:
-            runs.close()  # stops the workers now, before the temporary files are looked for
-        progress.close()
-        if not published:
-            _close_report(sink, args.report, publish=False)
-        if journal:
-            journal.close(completed=False)
-        if not completed and out_dir is not None:
-            from cleaner.resume import remove_temps
-
-            remove_temps(out_dir)
-
-
-def _stopped(exc: BaseException, run: _Run, args, out_dir: Path | None) -> int:
+def _stopped(stop: Stopped, args, out_dir: Path | None) -> int:
     """The one line for a stopped run (what, where, what was done, how to go on) and its exit code."""
+    exc, run = stop.cause, stop.progress
     if isinstance(exc, Interrupted):
         what, remedy, code = f"stopped by {exc.signal_name}", "", exc.code
     elif isinstance(exc, Fault):
@@ -351,55 +253,13 @@ def _one_line(text: str) -> str:
     return text.replace("\n", "\\n").replace("\r", "\\r")
 
 
-def _digest(item: Item) -> str | None:
-    """The input digest the journal keys an item on (None for standard input or an unreadable file)."""
-    from cleaner.resume import input_digest
-
-    if item.path == STDIN:
-        return None
-    try:
-        return input_digest(item.path)
-    except OSError:
-        return None
-
-
-def _open_report(path: str | None):
-    if path is None:
-        return None
-    if path == STDIN:
-        return sys.stdout
-    target = Path(path)
-    with writing(path):
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # renamed when complete; "backslashreplace" writes the lone surrogates of a file name that is not
-        # UTF-8 as \udcXX, which is the JSON escape of the same character: the record stays valid JSON
-        return open(target.with_name(f".{target.name}.tmp"), "w", encoding="utf-8", errors="backslashreplace")
-
-
-def _close_report(sink, path: str | None, publish: bool) -> bool:
-    """Publish the report when the run completed; a stopped run removes its temporary report (whatever
-    cannot be written of it now) and keeps the previous one. Returns whether it was published."""
-    if sink is None or sink is sys.stdout:
-        return publish
-    if publish:
-        with writing(path):
-            sink.close()
-            os.replace(sink.name, path)
-        return True
-    with contextlib.suppress(OSError):  # what is still buffered is not wanted (and fails on a full disk)
-        sink.close()
-    with contextlib.suppress(OSError):  # a read-only disk keeps it
-        Path(sink.name).unlink(missing_ok=True)
-    return False
-
-
 def _check(cleaner: Cleaner, args) -> int:
-    from cleaner.golden import check, with_seed_stats
+    from cleaner.golden import check
 
     seeds, golden = Path(args.seeds), Path(args.golden)
     if not seeds.is_dir():
         return _usage(f"{seeds}: not a directory")
-    res = check(with_seed_stats(cleaner, seeds), seeds, golden, update=args.update)
+    res = check(cleaner, seeds, golden, update=args.update)
     for diff in res.diffs:
         sys.stdout.write(diff)
     for label, paths in (
@@ -565,16 +425,20 @@ def _usage(message: str) -> int:
     return USAGE
 
 
-class _Progress:
+class _Progress(Observer):
     """A one-line progress counter on standard error, only when it is a terminal. It counts the items
-    done; the inputs are walked as they are cleaned, so there is no total to show a bar against."""
+    done, against the total once a first pass has counted them."""
 
     def __init__(self, enabled: bool):
         self.enabled = enabled
+        self.total = ""
 
-    def update(self, n: int, path: str) -> None:
+    def totals(self, items: int) -> None:
+        self.total = f" of {items:,}"
+
+    def finished(self, item: Item, progress: Progress) -> None:
         if self.enabled:
-            sys.stderr.write(f"\r{n:,} done  {path[-60:]:<60}")
+            sys.stderr.write(f"\r{progress.done + progress.kept:,}{self.total} done  {item.path[-60:]:<60}")
             sys.stderr.flush()
 
     def close(self) -> None:

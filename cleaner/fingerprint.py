@@ -2,11 +2,12 @@
 
 That is the package's code, the stages in order with their settings and rules (every field of every
 rule but the file and line it came from, which move with a checkout), the run limits of
-``pipeline.toml``, and the corpus name statistics a ``names`` stage carries. Two cleaners built from
-the same rules by the same code have the same fingerprint in any process and on any machine; edit
-any rule, setting or line of code and it changes. Caches built while cleaning are not part of it, so
-a cleaner's fingerprint does not change with use. Caches keyed on a transformation (``datasets``'
-``map``, a ``--resume`` journal, an LLM framework's node cache) key on it instead of on ``repr``.
+``pipeline.toml``, and the digest of the corpus statistics a stage carries (``Stage.corpus_digest``).
+Two cleaners built from the same rules by the same code have the same fingerprint in any process and
+on any machine; edit any rule, setting or line of code and it changes. Caches built while cleaning
+are not part of it, so a cleaner's fingerprint does not change with use. Caches keyed on a
+transformation (``datasets``' ``map``, a ``--resume`` journal, an LLM framework's node cache) key on it
+instead of on ``repr``.
 """
 
 from __future__ import annotations
@@ -17,12 +18,9 @@ import hashlib
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cleaner.patterns import Pattern
-
-if TYPE_CHECKING:
-    from cleaner.pipeline import Cleaner
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -61,8 +59,9 @@ def _rule(rule) -> dict[str, Any]:
     return out
 
 
-def fingerprint(cleaner: Cleaner) -> str:
-    """The hex digest described in the module docstring."""
+def fingerprint(cleaner) -> str:
+    """The hex digest described in the module docstring, of a :class:`cleaner.pipeline.Cleaner` (not
+    imported: the pipeline imports this module)."""
     rs = cleaner.ruleset
     config = {
         "code": code_digest(),
@@ -72,7 +71,7 @@ def fingerprint(cleaner: Cleaner) -> str:
                 "name": s.name,
                 "settings": canonical(s.settings),
                 "rules": [_rule(r) for r in s.rules],
-                "stats": None if getattr(s, "stats", None) is None else s.stats.digest(),
+                "stats": s.corpus_digest(),
             }
             for s in cleaner.stages
         ],

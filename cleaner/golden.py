@@ -8,11 +8,15 @@ diff before committing it.
 from __future__ import annotations
 
 import difflib
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cleaner.io import InputError, Item, decode, kind_of, write_atomic
+from cleaner.io import Item, kind_of, output_rel, write_atomic
 from cleaner.pipeline import Cleaner
+from cleaner.run.engine import Engine
+from cleaner.run.firstpass import prepare
+from cleaner.run.job import Job
 
 
 @dataclass
@@ -37,44 +41,30 @@ def seed_files(seeds: Path) -> list[Path]:
 
 
 def with_seed_stats(cleaner: Cleaner, seeds: Path) -> Cleaner:
-    """The cleaner with name statistics over the seeds, as ``clean seeds -o OUT`` would build it."""
-    if not cleaner.uses_name_stats:
+    """The cleaner with corpus statistics over the seeds, as ``clean seeds -o OUT`` would build it."""
+    if not cleaner.uses_corpus_stats:
         return cleaner
-    from cleaner.runner import collect_name_stats
-
-    items = [Item(str(p), kind_of(p.name), p.name) for p in seed_files(seeds)]
-    return cleaner.with_name_stats(collect_name_stats(cleaner, items))
+    items = [Item(str(p), kind_of(p.name), output_rel(p.name, kind_of(p.name))) for p in seed_files(seeds)]
+    return prepare(cleaner, items, Engine())
 
 
 def check(cleaner: Cleaner, seeds: Path, golden: Path, update: bool = False) -> CheckResult:
+    """Clean the seeds as ``clean`` does (a :class:`~cleaner.run.Job`, first pass included) and compare
+    each output with its golden file."""
     res = CheckResult()
-    stems = set()
-    for seed in seed_files(seeds):
-        stem = seed.name[: -len(seed.suffix)]  # story.v1.txt -> story.v1: only the type suffix goes
-        stems.add(stem)
-        target = golden / f"{stem}.txt"
-        try:
-            text, _ = decode(seed.read_bytes())
-        except (InputError, OSError) as exc:
-            res.failed.append(f"{seed}: {exc}")
-            continue
-        result = cleaner.clean(text, id=stem, html=kind_of(seed.name) == "html")
-        if not result.ok:
-            res.failed.append(f"{seed}: {result.status}: {result.error}")
-            continue
-        got = result.text.encode("utf-8")
-        want = target.read_bytes() if target.exists() else None
-        if want == got:
-            res.matched.append(stem)
-            continue
-        if want is None:
-            res.missing.append(str(target))
-        else:
-            res.differ.append(str(target))
-            res.diffs.append(_diff(want, got, str(target)))
-        if update:
-            write_atomic(target, got)
-            res.updated.append(str(target))
+    files = seed_files(seeds)
+    with tempfile.TemporaryDirectory(prefix="cleaner-check-") as tmp:
+        out = Path(tmp)
+        summary = Job(cleaner, files, out).run() if files else None
+        res.failed.extend(summary.failures if summary else ())
+        stems = set()
+        for seed in files:
+            stem = seed.name[: -len(seed.suffix)]  # story.v1.txt -> story.v1: only the type suffix goes
+            stems.add(stem)
+            made = out / output_rel(seed.name, kind_of(seed.name))
+            if not made.is_file():  # it failed: a failure is never written
+                continue
+            _compare(res, stem, made.read_bytes(), golden / f"{stem}.txt", update)
     if golden.is_dir():
         for g in sorted(golden.glob("*.txt")):
             if g.name[: -len(g.suffix)] not in stems:
@@ -83,6 +73,21 @@ def check(cleaner: Cleaner, seeds: Path, golden: Path, update: bool = False) -> 
                     g.unlink()
                     res.updated.append(f"{g} (removed)")
     return res
+
+
+def _compare(res: CheckResult, stem: str, got: bytes, target: Path, update: bool) -> None:
+    want = target.read_bytes() if target.exists() else None
+    if want == got:
+        res.matched.append(stem)
+        return
+    if want is None:
+        res.missing.append(str(target))
+    else:
+        res.differ.append(str(target))
+        res.diffs.append(_diff(want, got, str(target)))
+    if update:
+        write_atomic(target, got)
+        res.updated.append(str(target))
 
 
 def _diff(want: bytes, got: bytes, name: str) -> str:

@@ -24,6 +24,18 @@ MISSING = "no such file or directory"
 UNSUPPORTED = "not a .txt, .html, .htm, .jsonl or .jsonl.gz file"
 
 
+@dataclass(frozen=True, slots=True)
+class InputProblem:
+    """An input the run cannot take (missing, of an unsupported type, a symlink not followed, an output
+    that collides with another's): reported as a failure of ``path``."""
+
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+
 class InputError(Exception):
     """An input that cannot be read as text (binary, undecodable, unreadable); reported per item."""
 
@@ -66,7 +78,7 @@ def output_rel(rel: PurePosixPath | str, kind: str) -> str:
     return f"{head}{slash}{stem}.txt"
 
 
-def find_inputs(paths: list[str]) -> tuple[list[Item], list[str]]:
+def find_inputs(paths: list[str]) -> tuple[list[Item], list[InputProblem]]:
     """The items the command line's inputs name, as a list, and the problems with them: what
     :class:`Inputs` finds, for callers that want it all at once."""
     inputs = Inputs(paths)
@@ -93,10 +105,10 @@ class Inputs:
         self.out = out_dir.resolve() if out_dir is not None else None
         #: problems with the command line itself: a path that is missing or of an unsupported type
         self.usage = [p for p in map(_usage_problem, self.paths) if p]
-        self._noted: dict[str, None] = {}  # problems found while walking, once each, in order
+        self._noted: dict[InputProblem, None] = {}  # problems found while walking, once each, in order
 
     @property
-    def problems(self) -> list[str]:
+    def problems(self) -> list[InputProblem]:
         """Every problem found so far: the command line's, then the walks' (symlinks not followed,
         colliding outputs); complete once the items have been iterated to the end."""
         return self.usage + list(self._noted)
@@ -106,15 +118,15 @@ class Inputs:
         for n, given in enumerate(self.paths):
             for item in self._expand(given):
                 if item.path != STDIN and item.rel in earlier:
-                    self._note(f"{item.path}: output {item.rel} is already the output of {earlier[item.rel]}")
+                    self._note(item.path, f"output {item.rel} is already the output of {earlier[item.rel]}")
                     continue
                 if n < len(self.paths) - 1:
                     earlier.setdefault(item.rel, item.path)
                 if self._outside(item):
                     yield item
 
-    def _note(self, problem: str) -> None:
-        self._noted[problem] = None
+    def _note(self, path: str, reason: str) -> None:
+        self._noted[InputProblem(path, reason)] = None
 
     def _outside(self, item: Item) -> bool:
         if self.out is None or item.path == STDIN:
@@ -158,17 +170,17 @@ class Inputs:
             if kind is None or not entry.is_file():
                 continue
             if entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(root):
-                self._note(f"{entry.path}: symlink out of {given} not followed")
+                self._note(entry.path, f"symlink out of {given} not followed")
                 continue
             rel = output_rel(prefix + entry.name, kind)
             if rel in taken:
-                self._note(f"{entry.path}: output {rel} is already the output of {taken[rel]}")
+                self._note(entry.path, f"output {rel} is already the output of {taken[rel]}")
                 continue
             taken[rel] = entry.path
             yield Item(entry.path, kind, rel)
 
 
-def _usage_problem(given: str) -> str | None:
+def _usage_problem(given: str) -> InputProblem | None:
     """What makes a command-line input unusable, if anything."""
     if given == STDIN:
         return None
@@ -176,8 +188,8 @@ def _usage_problem(given: str) -> str | None:
     if p.is_dir():
         return None
     if p.is_file():
-        return None if kind_of(p.name) else f"{given}: {UNSUPPORTED}"
-    return f"{given}: {MISSING}"
+        return None if kind_of(p.name) else InputProblem(given, UNSUPPORTED)
+    return InputProblem(given, MISSING)
 
 
 def read_bytes(path: str) -> bytes:

@@ -45,7 +45,7 @@ from cleaner.fingerprint import fingerprint
 from cleaner.namestats import NameStats
 from cleaner.patterns import PatternTimeout, time_limit_for
 from cleaner.rules import RuleSet, load_rules
-from cleaner.stage import Stage, registry
+from cleaner.stage import Offload, Stage
 from cleaner.text import has_letters, nonspace, relines
 
 if TYPE_CHECKING:
@@ -63,14 +63,46 @@ class Cleaner:
 
     def __init__(self, rules: RulesArg = None):
         self.ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
+        from cleaner.stages import registry  # here: importing cleaner (a pytest plugin) loads no stage
+
         stages = registry()
         self.stages: tuple[Stage, ...] = tuple(
             stages[name](self.ruleset.settings.get(name), self.ruleset.rules.get(name, ()))
             for name in self.ruleset.stages
         )
 
+    def corpus_stats(self) -> dict[str, Any]:
+        """Empty corpus statistics of each stage that builds a second-pass form from them, by stage name
+        (see :meth:`Stage.corpus_stats`); empty when no stage does, and then a run takes one pass."""
+        return {s.name: stats for s in self.stages if (stats := s.corpus_stats()) is not None}
+
+    def collect_corpus_stats(self, texts: Iterable[str]) -> dict[str, Any]:
+        """The corpus statistics of ``texts`` (a first pass's share of the corpus; merge the shares with
+        :func:`cleaner.stage.absorb_stats`)."""
+        stats = self.corpus_stats()
+        observing = [s for s in self.stages if s.name in stats]
+        for text in texts:
+            for stage in observing:
+                stage.observe(stats[stage.name], text)
+        return stats
+
+    def with_corpus_stats(self, stats: Mapping[str, Any], offload: Offload | None = None) -> Cleaner:
+        """The second-pass cleaner: each stage with statistics in ``stats`` in the form built from them."""
+        new = self.__copy__()
+        new.stages = tuple(
+            s.with_corpus_stats(stats[s.name], offload) if s.name in stats else s for s in self.stages
+        )
+        return new
+
+    @property
+    def uses_corpus_stats(self) -> bool:
+        """Whether a stage builds a second-pass form from corpus statistics: worth a first pass."""
+        return any(s.corpus_stats() is not None for s in self.stages)
+
     def collect_name_stats(self, texts: Iterable[str]) -> NameStats:
-        """First pass of the two-pass flow: name statistics over a corpus (merge them across workers)."""
+        """Name statistics over a corpus (merge them across workers): the names stage's corpus
+        statistics, by the name the library's users (datasets, datatrove) know them. Runs use the
+        stage-agnostic :meth:`collect_corpus_stats`."""
         names = next((s for s in self.stages if s.name == "names"), None)
         if names is None:
             return NameStats.collect(texts)
@@ -80,7 +112,7 @@ class Cleaner:
         """Second pass: a cleaner whose ``names`` stage repairs by the consensus of ``stats``.
 
         ``weigh`` looks up the word frequencies that vet its candidates (default: here, see
-        :func:`cleaner.stages.names.weigh_here`); the ``--jobs`` pool passes one that asks its workers."""
+        :func:`cleaner.stages.names.weigh_here`). Runs use the stage-agnostic :meth:`with_corpus_stats`."""
         new = self.__copy__()
         extra = () if weigh is None else (weigh,)
         new.stages = tuple(
@@ -93,11 +125,6 @@ class Cleaner:
         for stage in self.stages:
             stage.warm_up()
         return self
-
-    @property
-    def uses_name_stats(self) -> bool:
-        """True when a ``names`` stage with consensus on is in the pipeline: worth a first pass."""
-        return any(s.name == "names" and getattr(s.settings, "consensus", False) for s in self.stages)
 
     @property
     def fingerprint(self) -> str:

@@ -6,64 +6,90 @@ import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import Any
 
 from cleaner.document import CLEANED, DROPPED, FAILED, UNCHANGED, CleanResult
-from cleaner.faults import writing
 
-
-class Encoded(dict):
-    """A report record that carries its JSON text (``.json``), encoded once, where the work was done: a
-    process pool's workers encode their records in parallel, and the report and the resume journal
-    write that text instead of encoding the record again in the one main process."""
-
-    json: str
-
-    @classmethod
-    def of(cls, record: dict[str, Any]) -> Encoded:
-        if isinstance(record, Encoded):
-            return record
-        out = cls(record)
-        out.json = json.dumps(record, ensure_ascii=False, sort_keys=True)
-        return out
+#: the warning the pipeline notes when it rolls a stage back (see cleaner/pipeline.py)
+ROLLED_BACK = ": rolled back, "
 
 
 def encoded(record: dict[str, Any]) -> str:
     """A record's JSON text, as the report writes it (one line, keys sorted)."""
-    return Encoded.of(record).json  # an Encoded record is its own
+    return json.dumps(record, ensure_ascii=False, sort_keys=True)
 
 
 @dataclass
 class RunReport:
-    """What a run did: documents by status, edits by rule, and one line per failure."""
+    """What a run (or one item of it) did: documents by status, edits by rule, one line per failure,
+    characters in and out, warnings and rollbacks. Tallies add up (:meth:`absorb`), so a worker tallies
+    its item where it made the records and the main process only adds, parsing nothing back."""
 
     statuses: Counter = field(default_factory=Counter)
     rules: Counter = field(default_factory=Counter)
     failures: list[str] = field(default_factory=list)
-    sink: IO[str] | None = None  # where report records go, one JSON object per line
-    sink_name: str = "the report"  # the file it will be, for the message when writing it fails
+    chars_in: int = 0
+    chars_out: int = 0
+    warnings: int = 0
+    rollbacks: int = 0
 
-    def add(self, result: CleanResult, path: str | None) -> None:
-        self.replay(result.record(path))
+    def add(self, result: CleanResult, path: str | None, chars_in: int = 0) -> str:
+        """Count a cleaned document (``chars_in``: the length of its input text); its encoded record."""
+        self.chars_out += len(result.text) if result.ok else 0
+        return self.count(result.record(path), chars_in)
 
-    def fail(self, path: str, reason: str, id: str | None = None) -> None:
-        """A failure that happened before cleaning (unreadable file, bad JSONL line)."""
-        self.replay(failure_record(path, reason, id))
+    def fail(self, path: str, reason: str, id: str | None = None) -> str:
+        """Count a failure that happened before cleaning (unreadable file, bad JSONL line); its encoded
+        record."""
+        return self.count(failure_record(path, reason, id))
 
-    def replay(self, record: dict[str, Any]) -> None:
-        """Count a document's report record and write it: the one path for fresh results and for the
-        records a resumed run takes from the journal, so both report the same."""
+    def count(self, record: dict[str, Any], chars_in: int = 0) -> str:
+        """Count a document's report record; its JSON text, as the report writes it."""
         status = record["status"]
         self.statuses[status] += 1
         self.rules.update(rule_counts((e["stage"], e["rule"]) for e in record["edits"]))
         if status == FAILED:
             self.failures.append(f"{record['path'] or record['id']}: {record['error']}")
-        self.write(record)
+        self.chars_in += chars_in
+        self.warnings += len(record["warnings"])
+        self.rollbacks += sum(ROLLED_BACK in w for w in record["warnings"])
+        return encoded(record)
 
-    def write(self, record: dict[str, Any]) -> None:
-        if self.sink is not None:
-            with writing(self.sink_name):
-                self.sink.write(encoded(record) + "\n")
+    def absorb(self, other: RunReport) -> None:
+        """Add ``other``'s tally to this one."""
+        self.statuses.update(other.statuses)
+        self.rules.update(other.rules)
+        self.failures.extend(other.failures)
+        self.chars_in += other.chars_in
+        self.chars_out += other.chars_out
+        self.warnings += other.warnings
+        self.rollbacks += other.rollbacks
+
+    def to_json(self) -> dict[str, Any]:
+        """The tally as JSON-ready values (the resume journal keeps one per item)."""
+        return {
+            "statuses": dict(self.statuses),
+            # pairs, not an object: the journal sorts object keys, and ties in the summary's top rules
+            # go in the order the rules were first seen
+            "rules": list(self.rules.items()),
+            "failures": list(self.failures),
+            "chars": [self.chars_in, self.chars_out],
+            "warnings": [self.warnings, self.rollbacks],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RunReport:
+        return cls(
+            Counter(data["statuses"]),
+            Counter(dict(data["rules"])),
+            list(data["failures"]),
+            *data["chars"],
+            *data["warnings"],
+        )
+
+    @property
+    def documents(self) -> int:
+        return sum(self.statuses.values())
 
     @property
     def failed(self) -> int:

@@ -1,4 +1,4 @@
-"""The Stage contract and the one registry of stage names.
+"""The Stage contract (the stages themselves, in their order, are in :mod:`cleaner.stages`).
 
 A stage has a short registry name (the same in code, rule files, reports and test ids), a frozen
 ``Settings`` dataclass with a default for every field, and the rule kinds it accepts from rule files. It is
@@ -50,6 +50,11 @@ class Rule:
         return (self.params or {}).get(key, default)
 
 
+#: Runs ``fn`` over each of ``tasks`` elsewhere (another process), returning the results in order:
+#: ``offload(fn, tasks)``; ``fn`` must be picklable (a module-level function).
+Offload = Callable[[Callable[[Any], Any], Sequence[Any]], list[Any]]
+
+
 @dataclass(frozen=True)
 class NoSettings:
     """Settings of a stage that has nothing to configure."""
@@ -59,8 +64,6 @@ class Stage:
     """Base class of all stages; see the module docstring for the contract."""
 
     name: ClassVar[str]
-    #: Position in the default order; a configured pipeline must keep stages in increasing rank.
-    rank: ClassVar[int]
     Settings: ClassVar[type] = NoSettings
     #: rule kind -> {key: Field}; the common keys (id, kind, reason, examples, keep) are implied.
     rule_kinds: ClassVar[Mapping[str, Mapping[str, Field]]] = {}
@@ -77,7 +80,7 @@ class Stage:
         self.rules = tuple(rules)
 
     def __getstate__(self):
-        # caches a stage builds on first use (see cleaner/stages/replace.py) stay out of its pickle: a
+        # caches a stage builds on first use (see cleaner/mechanisms/replace.py) stay out of its pickle: a
         # worker builds its own, and a used cleaner pickles to the same bytes as a fresh one
         return {k: v for k, v in self.__dict__.items() if k not in _CACHES}
 
@@ -85,6 +88,31 @@ class Stage:
         """Load now what the stage would load on first use (word lists, language profiles). The process
         pool calls it before it forks its workers, so they share one copy instead of each loading its
         own; a stage with nothing to load does nothing."""
+
+    # --- corpus statistics: the capability behind a two-pass run ------------------------------------
+    # A stage that repairs by what the whole corpus says (the names stage's consensus) declares empty
+    # statistics; a first pass has it :meth:`observe` every document's text, the parts are merged
+    # (``absorb``, which is addition: the order and the split do not matter), and
+    # :meth:`with_corpus_stats` builds the stage's second-pass form from the total. The statistics are
+    # bounded (they stop growing with the corpus) and offer ``absorb(other)``, ``save(path)``, a class
+    # method ``load(path)`` (a two-stage datatrove or Spark job passes them between runs) and
+    # ``digest()`` (what a resume keys on). Nothing outside the stage knows what they count.
+
+    def corpus_stats(self) -> Any | None:
+        """Empty corpus statistics when this stage builds a second-pass form from them, else None."""
+        return None
+
+    def observe(self, stats: Any, text: str) -> None:
+        """Count one document's text (as the stages after extraction see it) into ``stats``."""
+
+    def with_corpus_stats(self, stats: Any, offload: Offload | None = None) -> Stage:
+        """The second-pass form of this stage, built from the whole corpus's ``stats``. ``offload``, when
+        given, runs independent pieces of the building elsewhere (a pool's workers)."""
+        return self
+
+    def corpus_digest(self) -> str | None:
+        """A digest of the corpus statistics this stage carries (None: none), for the fingerprint."""
+        return None
 
     def apply(self, doc: Document) -> StageResult:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -108,22 +136,12 @@ class Stage:
 #: Attributes stages add to themselves on first use.
 _CACHES = frozenset({"_replace_requirements"})
 
-REGISTRY: dict[str, type[Stage]] = {}
 
-
-def register(cls: type[Stage]) -> type[Stage]:
-    """Class decorator: add a stage to the registry under its ``name``."""
-    if cls.name in REGISTRY:
-        raise RuntimeError(f"stage name {cls.name!r} registered twice")
-    REGISTRY[cls.name] = cls
-    return cls
-
-
-def registry() -> dict[str, type[Stage]]:
-    """All stages by name, in default order (importing the stage modules registers them)."""
-    import cleaner.stages  # noqa: F401  (registers every stage)
-
-    return dict(sorted(REGISTRY.items(), key=lambda kv: kv[1].rank))
+def absorb_stats(total: dict[str, Any], part: Mapping[str, Any]) -> None:
+    """Add the corpus statistics ``part`` (by stage name, from :meth:`Cleaner.collect_corpus_stats`) to
+    ``total``, in place."""
+    for name, stats in part.items():
+        total[name].absorb(stats)
 
 
 def check_matches(

@@ -446,16 +446,16 @@ def test_report_replaces_previous_report_and_leaves_no_temp(capsys, tmp_path):
 
 
 def test_report_is_not_published_when_the_run_breaks(capsys, tmp_path, monkeypatch):
-    import cleaner.runner
+    from cleaner.run.engine import Engine
 
-    real = cleaner.runner.run_items
+    real = Engine.ordered
 
-    def broken(*args, **kw):
-        gen = real(*args, **kw)
+    def broken(self, *args, **kw):
+        gen = real(self, *args, **kw)
         yield next(gen)
         raise RuntimeError("interrupted")
 
-    monkeypatch.setattr(cleaner.runner, "run_items", broken)
+    monkeypatch.setattr(Engine, "ordered", broken)
     src = copy_seeds(tmp_path / "in")
     report = tmp_path / "reports" / "r.jsonl"
     report.parent.mkdir()

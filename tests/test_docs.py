@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from cleaner.cli import _parser
-from cleaner.stage import registry
+from cleaner.stages import registry
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -147,7 +147,7 @@ def test_carried_extraction_gives_the_same_bytes(capsys, tmp_path, corpus, monke
     outs = []
     for carry in (True, False):
         if not carry:  # every page extracted again in the second pass, as before the spool
-            monkeypatch.setattr("cleaner.runner.carried", lambda cleaner, *_: cleaner)
+            monkeypatch.setattr("cleaner.run.items.carried", lambda cleaner, *_: cleaner)
         out, report = tmp_path / f"out{carry}", tmp_path / f"report{carry}.jsonl"
         assert clean(capsys, corpus, "-o", out, "--report", report) == 0
         outs.append((tree_bytes(out), report.read_bytes()))
@@ -166,7 +166,7 @@ def test_jobs_2_carries_the_same_bytes_as_jobs_1(capsys, tmp_path, corpus):
 
 def test_a_spooled_result_of_other_code_or_another_page_is_not_used(tmp_path, cleaner, monkeypatch):
     from cleaner.io import Item
-    from cleaner.runner import SPOOL, carried, item_texts
+    from cleaner.run.firstpass import SPOOL, carried, item_texts
 
     spool = tmp_path / SPOOL
     html = page("Bridge reopens", PARAGRAPHS)

@@ -128,7 +128,7 @@ _LINE_WORDS = st.sampled_from(
 def test_one_scan_finds_the_lines_the_union_fullmatches(norms, corpus_cleaner):
     # the line rules without requirements are asked about a page's new lines in one scan of the lines
     # joined; it must name exactly the lines their union fullmatches one by one
-    from cleaner.stages.lines import LineRules
+    from cleaner.mechanisms.lines import LineRules
     from tests.conftest import SEEDS
 
     seed_lines = [ln.norm for p in sorted(SEEDS.glob("*.txt")) for ln in lines(p.read_text("utf-8"))]

@@ -29,10 +29,12 @@ import pytest
 
 import cleaner.cli
 import cleaner.io
-import cleaner.resume
-import cleaner.runner
+import cleaner.run.items
+import cleaner.run.job
+import cleaner.run.journal
+import cleaner.run.reportfile
 from cleaner.cli import main
-from cleaner.resume import JOURNAL
+from cleaner.run.journal import JOURNAL
 from tests.test_resume import REPO, SEEDS, hidden, journal_items, make_inputs, outputs, run_sub
 
 OK, USAGE, STOPPED = 0, 2, 4
@@ -131,18 +133,18 @@ def inject(monkeypatch, site: str, code: int) -> None:
 
         monkeypatch.setattr(cleaner.io, "tempfile", proxy(tempfile, mkstemp=mkstemp))
     elif site == "spool":  # a JSONL item's report records, spooled next to its output
-        monkeypatch.setattr(cleaner.runner, "open", writing_open(count, "write"), raising=False)
+        monkeypatch.setattr(cleaner.run.items, "open", writing_open(count, "write"), raising=False)
     elif site in ("journal", "journal-item"):  # a record line; an item line (written and flushed)
         on = "write" if site == "journal" else "flush"
-        monkeypatch.setattr(cleaner.resume, "open", writing_open(count, on), raising=False)
+        monkeypatch.setattr(cleaner.run.journal, "open", writing_open(count, on), raising=False)
     elif site == "report":  # a line of --report
-        monkeypatch.setattr(cleaner.cli, "open", writing_open(count, "write"), raising=False)
+        monkeypatch.setattr(cleaner.run.reportfile, "open", writing_open(count, "write"), raising=False)
     elif site == "report-publish":  # the complete report renamed into place, the run's last write
 
         def replace(src, dst):
             raise OSError(code, os.strerror(code))
 
-        monkeypatch.setattr(cleaner.cli, "os", proxy(os, replace=replace))
+        monkeypatch.setattr(cleaner.run.reportfile, "os", proxy(os, replace=replace))
     else:
         raise AssertionError(site)
 
@@ -150,7 +152,7 @@ def inject(monkeypatch, site: str, code: int) -> None:
 @contextlib.contextmanager
 def before_item(monkeypatch, n: int, action):
     """Run ``action`` before the ``n``-th item is processed (counted in each worker, with ``--jobs``)."""
-    real, calls = cleaner.runner.process_item, []
+    real, calls = cleaner.run.items.process_item, []
 
     def patched(*args, **kw):
         calls.append(1)
@@ -159,7 +161,7 @@ def before_item(monkeypatch, n: int, action):
         return real(*args, **kw)
 
     with monkeypatch.context() as m:
-        m.setattr(cleaner.runner, "process_item", patched)
+        m.setattr(cleaner.run.items, "process_item", patched)
         yield
 
 
@@ -300,7 +302,7 @@ def test_standard_output_that_cannot_be_written_stops_the_run(tmp_path, monkeypa
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     fake = types.SimpleNamespace(buffer=types.SimpleNamespace(write=failing), flush=lambda: None)
-    monkeypatch.setattr(cleaner.runner, "sys", proxy(sys, stdout=fake))
+    monkeypatch.setattr(cleaner.run.items, "sys", proxy(sys, stdout=fake))
     code = main(["clean", str(SEEDS[0])])
     err = capsys.readouterr().err
     line = assert_stopped(code, err, tmp_path)
@@ -315,7 +317,7 @@ def no_first_pass(monkeypatch):
     def refuse(*args, **kw):
         raise AssertionError("the first pass ran")
 
-    monkeypatch.setattr(cleaner.runner, "prepare", refuse)
+    monkeypatch.setattr(cleaner.run.job, "prepare", refuse)
 
 
 def test_an_output_directory_that_cannot_be_written_is_a_usage_error(tmp_path, monkeypatch, no_first_pass):

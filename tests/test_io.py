@@ -169,6 +169,12 @@ def test_item_id_drops_txt_extension():
     assert Item("in/docs.jsonl", "jsonl", "docs.jsonl").id == "docs.jsonl"
 
 
+def _find(paths):
+    """find_inputs with its problems as text ("path: reason")."""
+    items, problems = find_inputs(paths)
+    return items, [str(p) for p in problems]
+
+
 # --- find_inputs --------------------------------------------------------------------------------------------
 
 
@@ -215,7 +221,7 @@ def test_output_rel_is_pathlibs_with_suffix(rel):
 
 def test_find_inputs_walks_directory_sorted_and_recursive(tmp_path):
     _tree(tmp_path / "in")
-    items, problems = find_inputs([str(tmp_path / "in")])
+    items, problems = _find([str(tmp_path / "in")])
     assert problems == []
     rels = [i.rel for i in items]
     assert rels == ["a.txt", "b/deeper/c.txt", "b/docs.jsonl.gz", "b/inner.txt", "docs.jsonl", "z.txt"]
@@ -233,7 +239,7 @@ def test_find_inputs_walks_directory_sorted_and_recursive(tmp_path):
 
 def test_find_inputs_skips_unsupported_files_silently_in_directories(tmp_path):
     _tree(tmp_path / "in")
-    items, problems = find_inputs([str(tmp_path / "in")])
+    items, problems = _find([str(tmp_path / "in")])
     names = {Path(i.path).name for i in items}
     assert not names & {"notes.md", "image.png", "README", "folder.txt"}
     assert problems == []
@@ -243,7 +249,7 @@ def test_find_inputs_single_file_uses_its_name(tmp_path):
     f = tmp_path / "deep" / "dir" / "page.html"
     f.parent.mkdir(parents=True)
     f.write_text("<p>x</p>")
-    items, problems = find_inputs([str(f)])
+    items, problems = _find([str(f)])
     assert problems == []
     assert items == [Item(str(f), "html", "page.txt")]
 
@@ -251,7 +257,7 @@ def test_find_inputs_single_file_uses_its_name(tmp_path):
 def test_find_inputs_explicit_unsupported_file_is_a_problem(tmp_path):
     f = tmp_path / "notes.md"
     f.write_text("x")
-    items, problems = find_inputs([str(f)])
+    items, problems = _find([str(f)])
     assert items == []
     assert len(problems) == 1
     assert problems[0].startswith(f"{f}: ")
@@ -259,13 +265,13 @@ def test_find_inputs_explicit_unsupported_file_is_a_problem(tmp_path):
 
 def test_find_inputs_missing_path_is_a_problem(tmp_path):
     missing = tmp_path / "nope"
-    items, problems = find_inputs([str(missing)])
+    items, problems = _find([str(missing)])
     assert items == []
     assert problems == [f"{missing}: no such file or directory"]
 
 
 def test_find_inputs_stdin():
-    items, problems = find_inputs([STDIN])
+    items, problems = _find([STDIN])
     assert problems == []
     assert items == [Item(STDIN, "text", "stdin.txt")]
 
@@ -283,7 +289,7 @@ def test_two_files_of_one_directory_with_one_output_keep_the_first(tmp_path):
     for name in ("a.html", "a.i/x.txt", "a.txt", "b/a.txt"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x")
-    items, problems = find_inputs([str(tmp_path)])
+    items, problems = _find([str(tmp_path)])
     assert [(Path(i.path).name, i.rel) for i in items] == [
         ("a.html", "a.txt"),
         ("x.txt", "a.i/x.txt"),
@@ -296,9 +302,7 @@ def test_inputs_with_one_output_across_the_command_line_keep_the_first(tmp_path)
     for name in ("one/x.txt", "one/y.txt", "two/x.html", "two/z.txt"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x")
-    items, problems = find_inputs(
-        [str(tmp_path / "one"), str(tmp_path / "two"), str(tmp_path / "one" / "y.txt")]
-    )
+    items, problems = _find([str(tmp_path / "one"), str(tmp_path / "two"), str(tmp_path / "one" / "y.txt")])
     assert [i.path for i in items] == [str(tmp_path / n) for n in ("one/x.txt", "one/y.txt", "two/z.txt")]
     assert problems == [
         f"{tmp_path / 'two' / 'x.html'}: output x.txt is already the output of {tmp_path / 'one' / 'x.txt'}",
@@ -350,7 +354,7 @@ def test_find_inputs_does_not_follow_symlink_out_of_directory(tmp_path):
     (root / "ok.txt").write_text("ok")
     (root / "inside-link.txt").symlink_to(root / "ok.txt")
     (root / "escape.txt").symlink_to(outside)
-    items, problems = find_inputs([str(root)])
+    items, problems = _find([str(root)])
     assert [i.rel for i in items] == ["inside-link.txt", "ok.txt"]
     assert len(problems) == 1
     assert "escape.txt" in problems[0]
@@ -517,6 +521,6 @@ def test_directory_items_come_in_the_order_of_their_relative_paths(tmp_path):
     for name in names:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x", encoding="utf-8")
-    items, problems = find_inputs([str(tmp_path)])
+    items, problems = _find([str(tmp_path)])
     assert not problems
     assert [i.path for i in items] == [str(tmp_path / n) for n in sorted(names)]

@@ -66,6 +66,9 @@ def test_the_default_limits_leave_ordinary_documents_alone():
         ('max_document_chars = "big"', "'max_document_chars' must be a positive integer"),
         ("time_budget = -1", "'time_budget' must be a positive number of seconds"),
         ("time_budget = true", "'time_budget' must be a positive number of seconds"),
+        ("max_passes = 0", "'max_passes' must be an integer from 1 to 20"),
+        ("max_passes = 2.5", "'max_passes' must be an integer from 1 to 20"),
+        ("pattern_timeout = 61", "'pattern_timeout' must be a number of seconds in (0, 60]"),
     ],
 )
 def test_bad_limits_are_located_load_errors(tmp_path, line, message):

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner.linelocal import LineMemo, line_local
-from cleaner.stages.replace import replacements
+from cleaner.mechanisms.replace import replacements
 
 BENCH = Path(__file__).resolve().parents[2] / "shared" / "bench"
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"

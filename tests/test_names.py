@@ -259,14 +259,16 @@ def test_absorbing_in_place_is_merging():
 
 
 def test_a_pool_weighs_the_candidates_in_its_workers(tmp_path, monkeypatch, consensus_only):
-    # prepare(jobs=2) looks the candidates' words up in its workers, so the main process (whose
+    # a first pass on a process pool looks the candidates' words up in its workers, so the main process (whose
     # memory the cleaning workers inherit) never loads wordfreq's lists; the candidates are the same
     import os
 
     import wordfreq
 
     from cleaner.io import find_inputs
-    from cleaner.runner import prepare
+    from cleaner.run.engine import Engine
+    from cleaner.run.firstpass import prepare
+    from cleaner.run.pool import PoolEngine
 
     doc = "Special envoy Steve Whitkov spoke to reporters on Sunday about the talks with the officials."
     for n, text in enumerate(corpus(doc, "Reporters asked Patin about the weather on Sunday.", *PUTIN)):
@@ -284,7 +286,8 @@ def test_a_pool_weighs_the_candidates_in_its_workers(tmp_path, monkeypatch, cons
     found = []
     for jobs in (1, 2):
         asked.clear()
-        names = next(s for s in prepare(consensus_only, items, jobs=jobs).stages if s.name == "names")
+        with Engine() if jobs == 1 else PoolEngine(jobs) as engine:
+            names = next(s for s in prepare(consensus_only, items, engine).stages if s.name == "names")
         found.append((names.candidates, len(asked)))
     (serial, asked_serial), (pooled, asked_pooled) = found
     assert set(serial) == {"Whitkov", "Patin"}

@@ -175,7 +175,6 @@ class _DropEverything(Stage):
     """A stage (not registered) that drops every document, to reach the ``dropped`` status."""
 
     name = "drop-test"
-    rank = 1
     text_stage = False
 
     def apply(self, doc: Document) -> StageResult:

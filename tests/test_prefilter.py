@@ -7,8 +7,8 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cleaner.mechanisms.lines import LineRules
 from cleaner.prefilter import Prefilter, non_ascii_reach, requirement
-from cleaner.stages.lines import LineRules
 from cleaner.text import lines
 
 from .conftest import SEEDS

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cleaner.stage import registry
+from cleaner.stages import registry
 
 # pytester's in-process runs forget the modules first imported inside them; imported here, the stage
 # modules stay, and a second run does not register its stages again

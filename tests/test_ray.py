@@ -17,7 +17,9 @@ ray = pytest.importorskip("ray")
 from cleaner import Cleaner  # noqa: E402  (after the skip: nothing here runs without Ray)
 from cleaner.cli import main  # noqa: E402
 from cleaner.io import find_inputs  # noqa: E402
-from cleaner.runner import collect_name_stats  # noqa: E402
+from cleaner.run.engine import Engine  # noqa: E402
+from cleaner.run.firstpass import prepare  # noqa: E402
+from cleaner.run.rayengine import RayEngine, connect  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
@@ -26,8 +28,6 @@ SEEDS = REPO / "seeds"
 @pytest.fixture(scope="module", autouse=True)
 def local_cluster():
     """One local Ray instance for the module (starting one takes seconds)."""
-    from cleaner.rayengine import connect
-
     connect(None, 2)
     yield
     ray.shutdown()
@@ -79,8 +79,11 @@ def test_name_statistics_merged_from_tasks_equal_the_serial_pass(corpus):
     cleaner = Cleaner()
     items, problems = find_inputs([str(corpus)])
     assert not problems
-    local = collect_name_stats(cleaner, items)
-    on_ray = collect_name_stats(cleaner, items, engine="ray")
+
+    def stats(engine):
+        return next(s for s in prepare(cleaner, items, engine).stages if s.name == "names").stats
+
+    local, on_ray = stats(Engine()), stats(RayEngine())
     assert on_ray == local
     assert local.n_docs == 5 + 1 + 5  # seeds, the copy, the shard's good records
 

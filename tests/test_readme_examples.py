@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from cleaner.stage import registry
+from cleaner.stages import registry
 from tests.conftest import ROOT, SEEDS
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -28,6 +28,7 @@ def _run(name: str, where, monkeypatch) -> dict:
 def test_the_readme_has_every_example():
     assert set(EXAMPLES) == {
         "fingerprint",
+        "job",
         "datasets",
         "datasets-names",
         "datatrove",
@@ -38,6 +39,25 @@ def test_the_readme_has_every_example():
 
 def test_fingerprint_example(tmp_path, monkeypatch):
     _run("fingerprint", tmp_path, monkeypatch)
+
+
+def test_job_example_runs_a_resumable_directory_job_with_a_report(tmp_path, monkeypatch):
+    (tmp_path / "pages").mkdir()
+    for seed in sorted(SEEDS.glob("*.txt"))[:3]:
+        (tmp_path / "pages" / seed.name).write_bytes(seed.read_bytes())
+    scope = _run("job", tmp_path, monkeypatch)
+    summary = scope["summary"]
+    assert summary.documents == summary.statuses["cleaned"] == 3 and summary.failed == 0
+    assert sorted(p.name for p in (tmp_path / "clean").iterdir()) == sorted(
+        p.name for p in (tmp_path / "pages").iterdir()
+    )  # outputs only: a completed run leaves no journal
+    records = [json.loads(line) for line in (tmp_path / "report.jsonl").read_text().splitlines()]
+    assert [r["status"] for r in records] == ["cleaned"] * 3
+    assert 0 < summary.chars_out < summary.chars_in
+    # run again over the finished output: the same report, byte for byte
+    first = (tmp_path / "report.jsonl").read_bytes()
+    _run("job", tmp_path, monkeypatch)
+    assert (tmp_path / "report.jsonl").read_bytes() == first
 
 
 def test_datasets_examples(tmp_path, monkeypatch):

@@ -1,8 +1,8 @@
-"""``clean --resume`` (cleaner/resume.py): a run interrupted by ``kill -9`` or Ctrl-C, resumed, gives the
+"""``clean --resume`` (cleaner/run/journal.py): a run interrupted by ``kill -9`` or Ctrl-C, resumed, gives the
 bytes and the report of an uninterrupted run, and only the items the journal vouches for are skipped.
 
 Interruptions are made two ways: a real ``kill -9`` of ``python -m cleaner`` in a subprocess, and a
-deterministic one in-process, where a patched ``cleaner.runner.process_item`` (or ``run_items``, for
+deterministic one in-process, where a patched ``cleaner.run.items.process_item`` (or ``Engine.ordered``, for
 ``--jobs``) raises KeyboardInterrupt after N items. What a resumed run cleans again is counted through a
 patched ``Cleaner.clean`` (in-process) or seen from the inodes of the outputs (an output rewritten by
 the atomic writer is a new file; one the run skipped keeps its inode and modification time).
@@ -24,10 +24,11 @@ from pathlib import Path
 
 import pytest
 
-import cleaner.runner
+import cleaner.run.engine
+import cleaner.run.items
 from cleaner.cli import main
 from cleaner.pipeline import Cleaner
-from cleaner.resume import JOURNAL
+from cleaner.run.journal import JOURNAL
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = sorted((REPO / "seeds").glob("*.txt"))
@@ -137,7 +138,7 @@ def interrupt_after(monkeypatch, n: int, *, output_written: bool = False):
     """Ctrl-C after ``n`` items of a serial run: the next call of ``process_item`` raises KeyboardInterrupt,
     before it cleans its item or, with ``output_written``, after its output is in place but before the
     command line could note it in the journal."""
-    real = cleaner.runner.process_item
+    real = cleaner.run.items.process_item
     calls = []
 
     def patched(*args, **kw):
@@ -149,28 +150,24 @@ def interrupt_after(monkeypatch, n: int, *, output_written: bool = False):
         return real(*args, **kw)
 
     with monkeypatch.context() as m:
-        m.setattr(cleaner.runner, "process_item", patched)
+        m.setattr(cleaner.run.items, "process_item", patched)
         yield calls
 
 
 @contextlib.contextmanager
 def interrupt_jobs_after(monkeypatch, n: int):
-    """Ctrl-C after ``n`` items reached the command line from ``run_items`` (any ``--jobs``); the
-    workers may have written outputs ahead of that, which the journal knows nothing about."""
-    real = cleaner.runner.run_items
+    """Ctrl-C after ``n`` items reached the run from its engine (any ``--jobs``); the workers may have
+    written outputs ahead of that, which the journal knows nothing about."""
+    real = cleaner.run.engine.Engine.ordered
 
-    def patched(*args, **kw):
-        inner = real(*args, **kw)
-        try:
-            for k, outcomes in enumerate(inner):
-                if k == n:
-                    raise KeyboardInterrupt
-                yield outcomes
-        finally:
-            inner.close()  # shuts the worker pool down now, not whenever the generator is collected
+    def patched(self, *args, **kw):
+        for k, outcome in enumerate(real(self, *args, **kw)):
+            if k == n:
+                raise KeyboardInterrupt
+            yield outcome
 
     with monkeypatch.context() as m:
-        m.setattr(cleaner.runner, "run_items", patched)
+        m.setattr(cleaner.run.engine.Engine, "ordered", patched)
         yield
 
 
@@ -672,20 +669,21 @@ def test_report_of_resume_with_other_spelling_of_input(tmp_path, capsys, monkeyp
 
 def _journal_with(out: Path, item_file: Path, records: int, commit: bool):
     from cleaner.io import find_inputs
-    from cleaner.resume import Journal, input_digest
+    from cleaner.report import RunReport, encoded
+    from cleaner.run.journal import Journal, input_digest
 
     (item,), _ = find_inputs([str(item_file)])
     journal = Journal(out, "k" * 32, resume=False)
     for n in range(records):
-        journal.record({"id": str(n), "path": f"{item.path}:{n}", "status": "cleaned"})
+        journal.record(encoded({"id": str(n), "path": f"{item.path}:{n}", "status": "cleaned"}))
     if commit:
-        journal.add(item, input_digest(item.path))
+        journal.add(item, input_digest(item.path), RunReport())
     journal.close(completed=False)
     return item
 
 
 def test_a_jsonl_items_records_are_lines_of_their_own_read_back_in_order(tmp_path):
-    from cleaner.resume import Journal
+    from cleaner.run.journal import Journal
 
     src = tmp_path / "in.jsonl"
     src.write_text('{"id": "a", "text": "x"}\n', encoding="utf-8")
@@ -694,13 +692,15 @@ def test_a_jsonl_items_records_are_lines_of_their_own_read_back_in_order(tmp_pat
     (out / item.rel).write_text("", encoding="utf-8")  # its output is in place
     again = Journal(out, "k" * 32, resume=True)
     assert again.finished(item)
-    assert [r["id"] for r in again.records(item)] == ["0", "1", "2"]
+    lines, tally = again.replay(item)
+    assert [json.loads(line)["id"] for line in lines] == ["0", "1", "2"]
+    assert tally.documents == 0  # the tally the run noted with the item, not one made again
     again.close(completed=True)
 
 
 def test_records_without_their_items_line_vouch_for_nothing(tmp_path):
     # killed while the records of a JSONL item were being written: the item's line never came
-    from cleaner.resume import Journal
+    from cleaner.run.journal import Journal
 
     src = tmp_path / "in.jsonl"
     src.write_text('{"id": "a", "text": "x"}\n', encoding="utf-8")

@@ -13,7 +13,7 @@ import pytest
 
 from cleaner import RuleError, load_rules
 from cleaner.rules import default_rules_dir
-from cleaner.stage import registry
+from cleaner.stages import registry
 
 BUNDLED = load_rules()
 RULES = BUNDLED.all_rules()

@@ -28,9 +28,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cleaner.document import Document, StageResult
+from cleaner.mechanisms.lines import check_line_rule, first_match
 from cleaner.prefilter import Prefilter
-from cleaner.stage import BOOL, INT, REGEX, Field, Rule, Stage, register
-from cleaner.stages.lines import check_line_rule, first_match
+from cleaner.stage import BOOL, INT, REGEX, Field, Rule, Stage
 from cleaner.text import BoundedMemo, Line, ends_sentence, lines, word_count
 
 _MAX_WORDS = 12  # boundary and teaser lines are headings and stamps: short
@@ -62,12 +62,10 @@ class AppendedSettings:
     max_delete_share: float = 0.8
 
 
-@register
 class Appended(Stage):
     """Cut what was appended after the article: related-article sections and teaser runs."""
 
     name = "appended"
-    rank = 25  # before boilerplate, which would remove the headings and time stamps it cuts at
     Settings = AppendedSettings
     rule_kinds = {"boundary": BOUNDARY_KIND, "teaser": TEASER_KIND}
     default_kind = "boundary"

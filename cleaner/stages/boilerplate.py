@@ -4,7 +4,7 @@ Rules are grouped by concept in ``rules/*.toml`` (ad-slot markers, app and newsl
 chrome, image placeholders, captions and credits, "Read also" links, comment widgets, timestamps,
 location stubs). Two rule kinds:
 
-- ``line``: a whole line matching a pattern (see :mod:`cleaner.stages.lines`), optionally with its
+- ``line``: a whole line matching a pattern (see :mod:`cleaner.mechanisms.lines`), optionally with its
   neighbour (a linked headline, a label's value, a caption) or a promo block;
 - ``run``: a run of ``min_lines`` or more short lines (at most ``max_words`` words, none ending like a
   sentence) before the body of the article or after it: navigation tabs, menus, link lists. The body is
@@ -23,8 +23,8 @@ from dataclasses import dataclass
 import regex
 
 from cleaner.document import Document, StageResult
-from cleaner.stage import INT, Field, Rule, Stage, check_matches, non_overlapping, register
-from cleaner.stages.lines import LINE_KIND, LineRules, apply_line_rules, check_line_rule
+from cleaner.mechanisms.lines import LINE_KIND, LineRules, apply_line_rules, check_line_rule
+from cleaner.stage import INT, Field, Rule, Stage, check_matches, non_overlapping
 from cleaner.text import Line, ends_sentence, lines, word_count
 
 RUN_KIND = {
@@ -41,12 +41,10 @@ class BoilerplateSettings:
     max_delete_share: float = 0.6  # more than that is not furniture: roll back rather than gut a page
 
 
-@register
 class Boilerplate(Stage):
     """Remove page furniture: line rules by concept, and runs of short lines outside the body."""
 
     name = "boilerplate"
-    rank = 30
     Settings = BoilerplateSettings
     rule_kinds = {"line": LINE_KIND, "run": RUN_KIND}
     default_kind = "line"

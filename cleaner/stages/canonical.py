@@ -27,7 +27,7 @@ import regex
 from ftfy.chardata import DOUBLE_QUOTE_RE, SINGLE_QUOTE_RE
 
 from cleaner.document import Document, Edit, StageResult
-from cleaner.stage import Stage, register
+from cleaner.stage import Stage
 from cleaner.text import OTHER_BREAKS, Line, lines
 
 # White space inside a line, as the ``regex`` module's ``\s`` has it (Unicode's White_Space, all below
@@ -78,12 +78,10 @@ class CanonicalSettings:
             raise ValueError(f"paragraphs must be auto, lines or blocks, got {self.paragraphs!r}")
 
 
-@register
 class Canonical(Stage):
     """Write the canonical format: paragraphs, spacing, line endings, quote style."""
 
     name = "canonical"
-    rank = 90
     Settings = CanonicalSettings
     description = "canonical format: one paragraph per line, blank line between, quote style"
 

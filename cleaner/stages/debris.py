@@ -2,8 +2,8 @@
 
 Image-URL query strings (``&w=3840&q=100)``), bare URLs on a line of their own, trailing domain stubs
 after a headline (``star-news.press/wp``), stray tags and markdown image syntax. Two rule kinds: ``line``
-(the whole line is debris; see :mod:`cleaner.stages.lines`) and ``replace`` (a fragment inside a line is
-removed or rewritten; see :mod:`cleaner.stages.replace`).
+(the whole line is debris; see :mod:`cleaner.mechanisms.lines`) and ``replace`` (a fragment inside a line is
+removed or rewritten; see :mod:`cleaner.mechanisms.replace`).
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from cleaner.document import Document, StageResult
 from cleaner.linelocal import LocalRules, line_local
-from cleaner.stage import Stage, non_overlapping, register
-from cleaner.stages.lines import LINE_KIND, LineRules, apply_line_rules, check_line_rule
-from cleaner.stages.replace import REPLACE_KIND, check_replace_rule, replace_edits, replace_part
+from cleaner.mechanisms.lines import LINE_KIND, LineRules, apply_line_rules, check_line_rule
+from cleaner.mechanisms.replace import REPLACE_KIND, check_replace_rule, replace_edits, replace_part
+from cleaner.stage import Stage, non_overlapping
 
 
 @dataclass(frozen=True)
@@ -22,12 +22,10 @@ class DebrisSettings:
     max_delete_share: float = 0.5  # URL lines can be long, but debris outweighing the text is a wrong rule
 
 
-@register
 class Debris(Stage):
     """Remove URL and markup debris: whole lines (``line`` rules) or fragments (``replace`` rules)."""
 
     name = "debris"
-    rank = 20
     Settings = DebrisSettings
     rule_kinds = {"line": LINE_KIND, "replace": REPLACE_KIND}
     replace_kinds = ("replace",)

@@ -44,7 +44,7 @@ from typing import Any
 import regex
 
 from cleaner.document import Document, DocumentFailure, StageResult
-from cleaner.stage import Stage, register
+from cleaner.stage import Stage
 from cleaner.text import ends_sentence, word_count
 
 _META = {
@@ -71,12 +71,10 @@ class ExtractSettings:
     max_date: str = "2100-01-01"
 
 
-@register
 class Extract(Stage):
     """Main-content extraction from HTML; one edit replaces the page by its article text."""
 
     name = "extract"
-    rank = 0
     text_stage = False
     Settings = ExtractSettings
     description = "HTML main content via trafilatura (precision run plus the recall run's prose lines)"

@@ -32,7 +32,7 @@ import regex
 from cleaner import langid
 from cleaner.document import Document, Edit, StageResult
 from cleaner.langid import UNDETERMINED, detect
-from cleaner.stage import Stage, register
+from cleaner.stage import Stage
 from cleaner.text import BoundedMemo, lines, word_count
 
 _WORD = regex.compile(r"\p{L}+")
@@ -144,12 +144,10 @@ def script(text: str, sample: int = 200) -> str:
     return max(sorted(counts), key=counts.__getitem__) if counts else ""  # sorted: ties break alike
 
 
-@register
 class Language(Stage):
     """Detect the document's language; flag or remove paragraphs in another one."""
 
     name = "language"
-    rank = 70
     Settings = LanguageSettings
     description = "document language (fastText lid.176, seeded langdetect when unsure); foreign paragraphs"
 

@@ -37,8 +37,8 @@ from dataclasses import dataclass
 import regex
 
 from cleaner.document import Document, Edit, StageResult
-from cleaner.stage import FLOAT, INT, Field, Rule, Stage, register
-from cleaner.stages.replace import _Probe, check_pairs
+from cleaner.mechanisms.replace import check_pair_examples
+from cleaner.stage import FLOAT, INT, Field, Rule, Stage
 from cleaner.text import Line, ends_sentence, lines, word_count
 
 BLOCK_KIND = {
@@ -82,12 +82,10 @@ class MainBlockSettings:
     max_delete_share: float = 0.97
 
 
-@register
 class MainBlock(Stage):
     """Keep the main block of prose lines (and its headline); drop the page furniture around it."""
 
     name = "mainblock"
-    rank = 40
     Settings = MainBlockSettings
     rule_kinds = {"block": BLOCK_KIND, "gap": GAP_KIND}
     replace_kinds = ("block", "gap")
@@ -96,10 +94,9 @@ class MainBlock(Stage):
 
     @classmethod
     def check_rule(cls, rule: Rule) -> list[str]:
-        probe = _Probe(rule.stage)
         if rule.kind == "gap":
-            return check_pairs(rule, lambda text: _edits(probe, None, rule, text))
-        return check_pairs(rule, lambda text: _edits(probe, rule, None, text))
+            return check_pair_examples(rule, lambda probe, text: _edits(probe, None, rule, text))
+        return check_pair_examples(rule, lambda probe, text: _edits(probe, rule, None, text))
 
     def apply(self, doc: Document) -> StageResult:
         if doc.html and not self.settings.html:

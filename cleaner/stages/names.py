@@ -51,9 +51,9 @@ from dataclasses import dataclass
 import regex
 
 from cleaner.document import Document, Edit, StageResult
+from cleaner.mechanisms.replace import check_pair_examples
 from cleaner.namestats import NameStats, is_name_token
-from cleaner.stage import STR, STRS, Field, Rule, Stage, non_overlapping, register
-from cleaner.stages.replace import _Probe, check_pairs
+from cleaner.stage import STR, STRS, Field, Offload, Rule, Stage, non_overlapping
 from cleaner.worldnames import Lexicon, keys, lexicon, unslip
 
 ENTITY_KIND = {
@@ -158,12 +158,10 @@ def weigh_here(wanted: Mapping[str, Sequence[str]]) -> dict[tuple[str, str], flo
     return out
 
 
-@register
 class Names(Stage):
     """Repair misspelled names from the entity table, by corpus consensus and by world evidence."""
 
     name = "names"
-    rank = 60
     Settings = NamesSettings
     rule_kinds = {"entity": ENTITY_KIND}
     replace_kinds = ("entity",)
@@ -212,6 +210,28 @@ class Names(Stage):
         word lists are looked up, see :func:`build_candidates`)."""
         return Names(self.settings, self.rules, stats, weigh)
 
+    def corpus_stats(self) -> NameStats | None:
+        """Empty name statistics, bounded by ``stats_entries``, when consensus is on."""
+        return NameStats(limit=self.settings.stats_entries) if self.settings.consensus else None
+
+    def observe(self, stats: NameStats, text: str) -> None:
+        if self.counts(text):
+            stats.add(text)
+
+    def with_corpus_stats(self, stats: NameStats, offload: Offload | None = None) -> Names:
+        if offload is None:
+            return self.with_stats(stats)
+
+        def weigh(wanted: Mapping[str, Sequence[str]]) -> dict[tuple[str, str], float]:
+            # one language per task: each worker loads one word list
+            parts = offload(weigh_here, [{lang: words} for lang, words in wanted.items()])
+            return {key: zipf for part in parts for key, zipf in part.items()}
+
+        return self.with_stats(stats, weigh)
+
+    def corpus_digest(self) -> str | None:
+        return None if self.stats is None else self.stats.digest()
+
     def warm_up(self) -> None:
         if self.settings.consensus and self.settings.world:
             self.lexicon("en")
@@ -224,7 +244,7 @@ class Names(Stage):
     @classmethod
     def check_rule(cls, rule: Rule) -> list[str]:
         probe = Names(rules=(rule,))
-        return check_pairs(rule, lambda text: probe._table_edits(_Probe(rule.stage), text))
+        return check_pair_examples(rule, lambda stub, text: probe._table_edits(stub, text))
 
     def apply(self, doc: Document) -> StageResult:
         text = doc.text

@@ -3,7 +3,7 @@ paragraphs.
 
 Two rule kinds:
 
-- ``replace``: a pattern and its replacement (see :mod:`cleaner.stages.replace`), for garble a regular
+- ``replace``: a pattern and its replacement (see :mod:`cleaner.mechanisms.replace`), for garble a regular
   expression states exactly: ``Zelensky 's``, ``NATO ,``, ``long -term``, ``Article5``.
 - ``fixer``: a named mechanism with settings, for garble that needs more than one match to judge:
 
@@ -29,16 +29,16 @@ import regex
 
 from cleaner.document import Document, Edit, StageResult
 from cleaner.linelocal import LocalRules, line_local
-from cleaner.patterns import Pattern
-from cleaner.stage import INT, STR, STRS, Field, Rule, Stage, non_overlapping, register
-from cleaner.stages.replace import (
+from cleaner.mechanisms.replace import (
     REPLACE_KIND,
-    _Probe,
-    check_pairs,
+    Probe,
+    check_pair_examples,
     check_replace_rule,
     replace_edits,
     replace_part,
 )
+from cleaner.patterns import Pattern
+from cleaner.stage import INT, STR, STRS, Field, Rule, Stage, non_overlapping
 from cleaner.text import ends_sentence, lines, word_count
 
 FIXER_KIND = {
@@ -54,12 +54,10 @@ class RepairSettings:
     max_delete_share: float = 0.2  # repairs change spacing and a few words, never whole passages
 
 
-@register
 class Repair(Stage):
     """Repair MT garble with replace rules and named fixers."""
 
     name = "repair"
-    rank = 50
     Settings = RepairSettings
     rule_kinds = {"replace": REPLACE_KIND, "fixer": FIXER_KIND}
     replace_kinds = ("replace", "fixer")
@@ -69,8 +67,11 @@ class Repair(Stage):
     @classmethod
     def check_rule(cls, rule: Rule) -> list[str]:
         if rule.kind == "fixer":
-            probe = _Probe(rule.stage)
-            return check_pairs(rule, lambda text: FIXERS[rule.param("fixer")](probe, rule, text))
+
+            def fix(probe, text: str) -> list[Edit]:
+                return FIXERS[rule.param("fixer")](probe, rule, text)
+
+            return check_pair_examples(rule, fix)
         return check_replace_rule(rule)
 
     def __init__(self, settings=None, rules=()):
@@ -176,7 +177,7 @@ def split_paragraph(stage, rule: Rule, text: str) -> list[Edit]:
     return out
 
 
-_PROBE = _Probe("repair")
+_PROBE = Probe("repair")
 
 FIXERS: dict[str, Callable[..., list[Edit]]] = {
     "quote-spacing": quote_spacing,

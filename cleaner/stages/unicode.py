@@ -31,9 +31,9 @@ import ftfy
 from ftfy import badness, chardata
 
 from cleaner.document import Document, StageResult, apply_edits
+from cleaner.mechanisms.replace import REPLACE_KIND, check_replace_rule, replace_edits
 from cleaner.prefilter import non_ascii_anchors, non_ascii_reach
-from cleaner.stage import Stage, non_overlapping, register
-from cleaner.stages.replace import REPLACE_KIND, check_replace_rule, replace_edits
+from cleaner.stage import Stage, non_overlapping
 from cleaner.text import has_letters
 
 # fix_character_width is off: it turns the full-width punctuation of Chinese and Japanese text ("，")
@@ -180,12 +180,10 @@ def _bad_near(text: str, start: int, end: int, p: int, q: int) -> bool:
     return _BAD.search(text, start, end) is not None
 
 
-@register
 class Unicode(Stage):
     """Unicode repair: ftfy on the lines that need it, then the invisible-character rules."""
 
     name = "unicode"
-    rank = 10
     Settings = UnicodeSettings
     rule_kinds = {"replace": REPLACE_KIND}
     replace_kinds = ("replace",)

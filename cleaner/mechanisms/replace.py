@@ -50,7 +50,7 @@ def replace_part(stage, rule: Rule):
     return functools.partial(replacements, rule, _requirement(stage, rule))
 
 
-class _Probe:
+class Probe:
     """Stand-in stage for self-tests: builds edits without a configured stage."""
 
     def __init__(self, name: str):
@@ -74,9 +74,16 @@ def check_pairs(rule: Rule, run) -> list[str]:
     return problems
 
 
+def check_pair_examples(rule: Rule, edits) -> list[str]:
+    """The self-test of any rule whose examples are [input, expected output] pairs: ``edits(probe,
+    text)`` makes the rule's edits of ``text``, with ``probe`` (a :class:`Probe`) standing in for the
+    configured stage."""
+    probe = Probe(rule.stage)
+    return check_pairs(rule, lambda text: edits(probe, text))
+
+
 def check_replace_rule(rule: Rule) -> list[str]:
-    probe = _Probe(rule.stage)
-    return check_pairs(rule, lambda text: replace_edits(probe, rule, text))
+    return check_pair_examples(rule, lambda probe, text: replace_edits(probe, rule, text))
 
 
 def _requirement(stage, rule: Rule):

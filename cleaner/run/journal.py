@@ -12,7 +12,7 @@ is ignored), and an output without a line is simply made again.
 same input digest, and its output is still there; the item's records are replayed into the summary and
 the ``--report``, so the resumed run reports exactly what an uninterrupted one would. The run key is a
 digest of everything that decides the output bytes: the package's code, the stages with their settings
-and rules, the name statistics of the first pass (which depend on every input) and ``--html``. Changed
+and rules, the corpus statistics of the first pass (which depend on every input) and ``--html``. Changed
 rules, code or inputs therefore never reuse a stale output: the journal's key no longer matches and
 everything is cleaned again.
 """
@@ -30,9 +30,10 @@ from typing import IO, Any
 from cleaner.faults import Fault, writing
 from cleaner.io import STDIN, Item
 from cleaner.pipeline import Cleaner
-from cleaner.report import encoded
+from cleaner.report import RunReport, encoded
 
 JOURNAL = ".cleaner-journal"
+_RECORD = '{"record": '  # how a record line of the journal starts
 # File names that are not UTF-8 reach us as lone surrogates; written "backslashreplace" they become
 # \udcXX, the JSON escape of the same character, so every journal line stays valid JSON and reads back
 # as the same path. (The file is open for the run and closed by Journal.close.)
@@ -77,7 +78,7 @@ class Journal:
         # item -> (input digest, output written, input path as given, byte offset of its first record
         # line, number of records). The records stay in the file until replayed, so memory does not grow
         # with them, and each is a line of its own, so neither does it with a JSONL item's million records.
-        self.done: dict[str, tuple[str, bool, str, int, int]] = {}
+        self.done: dict[str, tuple[str, bool, str, int, int, RunReport]] = {}
         self._written = 0  # record lines since the last item line
         valid_end = self._index() if resume else 0
         with writing(self.path):
@@ -97,7 +98,7 @@ class Journal:
         entry = self.done.get(str(item.rel))
         if entry is None or item.path == STDIN:
             return False
-        digest, written, _, _, _ = entry
+        digest, written = entry[:2]
         if written and not (self.out_dir / item.rel).is_file():
             return False
         try:
@@ -105,36 +106,53 @@ class Journal:
         except OSError:
             return False
 
-    def records(self, item: Item) -> Iterator[dict[str, Any]]:
-        """The report records the interrupted run made for a :meth:`finished` item, read back now."""
-        _, _, old, offset, count = self.done[str(item.rel)]
-        with open(self.path, "rb") as fh:
-            fh.seek(offset)
-            for _ in range(count):
-                r = json.loads(fh.readline())["record"]
-                # the records name the input as the interrupted run was given it; this run may spell it
-                # otherwise
-                if isinstance(r.get("path"), str) and r["path"].startswith(old):
-                    r = {**r, "path": item.path + r["path"][len(old) :]}
-                yield r
+    def replay(self, item: Item) -> tuple[Iterator[str], RunReport]:
+        """The report lines the interrupted run made for a :meth:`finished` item, as it encoded them, and
+        their tally. The lines name the input as that run was given it: when this run spells it
+        otherwise, they are spelled anew (the one case a line is parsed)."""
+        _, _, old, offset, count, tally = self.done[str(item.rel)]
+        respell = old != item.path
+        if respell:
+            tally.failures = [item.path + f[len(old) :] if f.startswith(old) else f for f in tally.failures]
 
-    def record(self, record: dict[str, Any]) -> None:
-        """Note one report record of the item being finished; :meth:`add` commits them."""
+        def lines() -> Iterator[str]:
+            with open(self.path, "rb") as fh:
+                fh.seek(offset)
+                for _ in range(count):
+                    line = fh.readline().decode("utf-8")[len(_RECORD) : -len("}\n")]
+                    if respell:
+                        r = json.loads(line)
+                        if isinstance(r.get("path"), str) and r["path"].startswith(old):
+                            line = encoded({**r, "path": item.path + r["path"][len(old) :]})
+                    yield line
+
+        return lines(), tally
+
+    def record(self, line: str) -> None:
+        """Note one report line (a record's JSON text) of the item being finished; :meth:`add` commits
+        them."""
         with writing(self.path):
-            self._fh.write('{"record": ' + encoded(record) + "}\n")  # what json.dumps would write
+            self._fh.write(_RECORD + line + "}\n")  # what json.dumps would write
         self._written += 1
 
-    def add(self, item: Item, digest: str | None) -> bool:
-        """Note a finished item, whose records :meth:`record` wrote just before; call only after its
-        output is in place. The item's line comes after its records: it is what vouches for them, so an
-        interruption while the records are being written leaves the item unfinished. Returns whether
-        the item has an output."""
+    def add(self, item: Item, digest: str | None, tally: RunReport) -> bool:
+        """Note a finished item, whose lines :meth:`record` wrote just before, with their ``tally``; call
+        only after its output is in place. The item's line comes after its records: it is what vouches
+        for them, so an interruption while the records are being written leaves the item unfinished.
+        Returns whether the item has an output."""
         count, self._written = self._written, 0
         written = (self.out_dir / item.rel).is_file()
         if item.path == STDIN or digest is None:
             return written  # its record lines stay unreferenced
         self._append(
-            {"item": str(item.rel), "path": item.path, "input": digest, "output": written, "records": count}
+            {
+                "item": str(item.rel),
+                "path": item.path,
+                "input": digest,
+                "output": written,
+                "records": count,
+                "tally": tally.to_json(),
+            }
         )
         return written
 
@@ -193,7 +211,8 @@ class Journal:
                         if count > len(pending):
                             raise ValueError("records missing")
                         first = pending[-count] if count else end
-                        self.done[e["item"]] = (e["input"], bool(e["output"]), e["path"], first, count)
+                        tally = RunReport.from_json(e["tally"])
+                        self.done[e["item"]] = (e["input"], bool(e["output"]), e["path"], first, count, tally)
                         pending = []
                 except (ValueError, KeyError, TypeError):
                     break  # torn by the interruption; nothing after it can be trusted
