@@ -33,7 +33,9 @@ from pathlib import Path
 import regex
 
 _SKELETON = (
-    (regex.compile(r"(?<=.)h"), ""),  # Whitkov/Witkoff, Thaylor/Taylor: an added or dropped h
+    # Whitkov/Witkoff, Thaylor/Taylor: an added or dropped h. Not a final one: names end in h (Micah,
+    # Boneh) where the bare form is another word (Bone), and no slip of the issue's kinds adds one there
+    (regex.compile(r"(?<=.)h(?=.)"), ""),
     (regex.compile(r"y"), "i"),
     (regex.compile(r"[wf]"), "v"),
     (regex.compile(r"(.)\1+"), r"\1"),  # doubled letters
@@ -75,7 +77,7 @@ _SWAPS = (("y", "i"), ("i", "y"), ("a", "e"), ("e", "a"), ("w", "v"), ("v", "w")
 @functools.lru_cache(maxsize=64)
 def unslip(word: str) -> frozenset[str]:
     """The spellings ``word`` (lower-case) may be a slip of, undoing one slip of the kinds machine
-    translation makes: a letter dropped, doubled or added (an h after the first), or i/y, e/a, v/w,
+    translation makes: a letter dropped or doubled, an h added (not at the end), or i/y, e/a, v/w,
     ff/v confused. The first letter is kept: a name's slips leave it alone.
 
     >>> sorted(w for w in unslip("fryday") if w.startswith("fri"))
@@ -84,8 +86,12 @@ def unslip(word: str) -> frozenset[str]:
     out = set()
     for i in range(1, len(word) + 1):
         head, tail = word[:i], word[i:]
+        # Only the issue's slips are undone: a letter doubled, or an h added (not at the end, see
+        # _SKELETON). Dropping any letter made rare names slips of common words (Madin of Main,
+        # Hormes of Homes, Lankes of Lakes): a name with one letter more is most often another name
+        if tail and (tail[0] == head[-1] or (tail[0] == "h" and len(tail) > 1)):
+            out.add(head + tail[1:])
         if tail:
-            out.add(head + tail[1:])  # a doubled or added letter
             for a, b in _SWAPS:
                 if tail.startswith(a):
                     out.add(head + b + tail[len(a) :])
@@ -104,6 +110,15 @@ class Lexicon:
     zipf: dict[str, float]  # lower-case word of min_length letters or more -> Zipf (wordfreq's floor 1.0)
     listed: frozenset[str]  # lower-case listed names
     by_skeleton: dict[str, tuple[str, ...]]  # skeleton -> the common forms that have it
+    case: dict[str, tuple[int, int]]  # lower-case word -> (Title case, lower-case) uses, see capitalised
+
+    def capitalised(self, token: str) -> float | None:
+        """The share of the word's uses that are capitalised in the language (Title case against
+        lower case, :data:`CASE_TABLE`), or None when it is seen fewer than :data:`MIN_CASE_USES`
+        times. Sentence starts count as capitalised, so a common word has a small share, not none
+        (main 0.05, center 0.2); a name is near 1 (Washington)."""
+        title, lower = self.case.get(token.lower(), (0, 0))
+        return title / (title + lower) if title + lower >= MIN_CASE_USES else None
 
     def frequency(self, token: str) -> float:
         """wordfreq's Zipf frequency of the word in the language (0.0: not in its list)."""
@@ -159,7 +174,24 @@ def lexicon(lang: str, word_zipf: float, name_zipf: float, min_length: int = 4) 
         by_skeleton.setdefault(skeleton(word), []).append(word)
     listed = frozenset(n.lower() for n in _name_list())
     index = {k: tuple(v) for k, v in by_skeleton.items()}
-    return Lexicon(lang, word_zipf, name_zipf, zipf, listed, index)
+    return Lexicon(lang, word_zipf, name_zipf, zipf, listed, index, _case_table() if lang == "en" else {})
+
+
+#: English words' capitalised and lower-case uses (tools/build_case_table.py made it from truecase's model)
+CASE_TABLE = Path(__file__).parent / "data" / "case.tsv"
+#: Fewer uses than this in the case table say nothing about a word's case
+MIN_CASE_USES = 5
+
+
+def _case_table() -> dict[str, tuple[int, int]]:
+    """``word -> (Title case uses, lower-case uses)`` from :data:`CASE_TABLE` (English)."""
+    out = {}
+    with open(CASE_TABLE, encoding="ascii") as f:
+        for line in f:
+            if not line.startswith("#"):
+                word, title, lower = line.split("\t")
+                out[word] = (int(title), int(lower))
+    return out
 
 
 _ONE_NAME = regex.compile(r"\p{Lu}\p{Ll}+")
