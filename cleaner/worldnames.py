@@ -110,15 +110,6 @@ class Lexicon:
     zipf: dict[str, float]  # lower-case word of min_length letters or more -> Zipf (wordfreq's floor 1.0)
     listed: frozenset[str]  # lower-case listed names
     by_skeleton: dict[str, tuple[str, ...]]  # skeleton -> the common forms that have it
-    case: dict[str, tuple[int, int]]  # lower-case word -> (Title case, lower-case) uses, see capitalised
-
-    def capitalised(self, token: str) -> float | None:
-        """The share of the word's uses that are capitalised in the language (Title case against
-        lower case, :data:`CASE_TABLE`), or None when it is seen fewer than :data:`MIN_CASE_USES`
-        times. Sentence starts count as capitalised, so a common word has a small share, not none
-        (main 0.05, center 0.2); a name is near 1 (Washington)."""
-        title, lower = self.case.get(token.lower(), (0, 0))
-        return title / (title + lower) if title + lower >= MIN_CASE_USES else None
 
     def frequency(self, token: str) -> float:
         """wordfreq's Zipf frequency of the word in the language (0.0: not in its list)."""
@@ -174,24 +165,7 @@ def lexicon(lang: str, word_zipf: float, name_zipf: float, min_length: int = 4) 
         by_skeleton.setdefault(skeleton(word), []).append(word)
     listed = frozenset(n.lower() for n in _name_list())
     index = {k: tuple(v) for k, v in by_skeleton.items()}
-    return Lexicon(lang, word_zipf, name_zipf, zipf, listed, index, _case_table() if lang == "en" else {})
-
-
-#: English words' capitalised and lower-case uses (tools/build_case_table.py made it from truecase's model)
-CASE_TABLE = Path(__file__).parent / "data" / "case.tsv"
-#: Fewer uses than this in the case table say nothing about a word's case
-MIN_CASE_USES = 5
-
-
-def _case_table() -> dict[str, tuple[int, int]]:
-    """``word -> (Title case uses, lower-case uses)`` from :data:`CASE_TABLE` (English)."""
-    out = {}
-    with open(CASE_TABLE, encoding="ascii") as f:
-        for line in f:
-            if not line.startswith("#"):
-                word, title, lower = line.split("\t")
-                out[word] = (int(title), int(lower))
-    return out
+    return Lexicon(lang, word_zipf, name_zipf, zipf, listed, index)
 
 
 _ONE_NAME = regex.compile(r"\p{Lu}\p{Ll}+")

@@ -88,10 +88,6 @@ class NamesSettings:
     # about a thousandth of it (fryday 1.45 / Friday 4.96), a rare real name nearer (Giorgia 1.96 /
     # Georgia 4.46, Lowey 1.73 / Lowe 3.56)
     world_gap: float = 3.0
-    # A common form written capitalised in less than this share of its English uses is a word, not a
-    # name (main, bone, homes: cleaner/data/case.tsv): a rare capitalised token near it is most often
-    # another name (Madin, Boneh), so the world does not repair it to that word. 0 turns it off
-    capital_share: float = 0.0
     # world evidence's similarity floor (the corpus's is garble_similarity): one slip in a short word
     # (Coch, Rdio) is as far as a real other name, so the world repairs long ones only
     world_similarity: float = 0.75
@@ -330,7 +326,6 @@ class Names(Stage):
         # A slip is made once: a spelling the document repeats is its own
         if counts[v] <= s.slip_max_count:
             for d, zd in lex.matches(v):
-                share = lex.capitalised(d)  # None: the case table does not know it (Google)
                 # A word the document writes in lower case is no name here (said, same, main); at the
                 # start of a sentence the capital says nothing, so only a listed name will do
                 # A slip wordfreq has seen (a web typo, or a rare name) must lie world_gap below
@@ -338,7 +333,6 @@ class Names(Stage):
                     (zv == 0.0 or zd - zv >= s.world_gap)
                     and d.lower() not in lower
                     and (not opens or lex.is_listed(d))
-                    and (share is None or share >= s.capital_share)
                 ):
                     listed = ", a listed name" if lex.is_listed(d) else ""
                     options[d] = (WORLD, f"{d} is common in {lang} (Zipf {zd:.2f}{listed})")
