@@ -30,12 +30,13 @@
 3. World evidence (``world``), with or without corpus statistics, for a capitalised token that is no
    word of the document's language (below its ``word_zipf``) and that the corpus does not establish:
 
-   - the document itself spells a name sharing its key more often (``document-consensus``), or
-   - a well-known name shares its key (``world-names``, :mod:`cleaner.worldnames`: places and people
-     of pinned lists, at least ``name_zipf`` in the language), ``world_gap`` Zipf more common than the
-     token;
+   - with ``document`` on, the document itself spells a form the token is one slip of
+     (:func:`~cleaner.worldnames.unslip`) more often, at least ``document_min_count`` times
+     (``document-consensus``), or
+   - a well-known word or name is one slip away (``world-names``, :mod:`cleaner.worldnames`: at least
+     ``name_zipf`` in the language), ``world_gap`` Zipf more common than the token;
 
-   and the two are within ``garble_similarity``. A plural of the name (the Caldwells) is no slip, and
+   and the two are within ``world_similarity``. A plural of the name (the Caldwells) is no slip, and
    when the corpus knows another name of the same key, corpus consensus wins: the token is flagged.
 
    Each change is an edit whose reason carries its evidence.
