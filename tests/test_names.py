@@ -351,25 +351,17 @@ def test_a_document_in_another_language_is_left_alone(world):
     assert edits == []
 
 
+CALDWEL = (
+    "Mayor Tom Caldwell opened the new bridge on Monday, and the crowd cheered for a long time. "
+    "Caldwell said the bridge had cost less than planned, and Caldwel thanked the workers who built it."
+)
+
+
 def test_the_document_s_own_spelling_is_evidence(world):
-    text = (
-        "Mayor Tom Caldwell opened the new bridge on Monday, and the crowd cheered for a long time. "
-        "Caldwell said the bridge had cost less than planned, and Caldwel thanked the workers who built it."
-    )
-    _, edits = world_edits(world, text)
+    _, edits = world_edits(world, CALDWEL)
     assert edits == [("world-names", "Caldwel", "Caldwell")] or edits == [
         ("document-consensus", "Caldwel", "Caldwell")
     ]
-
-
-def test_the_document_s_own_spelling_counts_only_for_the_issue_s_slips(world):
-    # Cahan and Cohen share a Metaphone key, but o/a is no slip of the issue's kinds: two people
-    text = (
-        "Judge Ruth Cohen heard the case on Monday, and Cohen asked the lawyers to keep it short. "
-        "Her colleague Cahan agreed, and Cohen closed the hearing before noon."
-    )
-    _, edits = world_edits(world, text)
-    assert edits == []
 
 
 def test_rare_real_names_are_not_slips(world):
@@ -381,11 +373,23 @@ def test_rare_real_names_are_not_slips(world):
     assert edits == []  # Giorgia and Lowey are rare but real (not far enough below Georgia, Lowe)
 
 
-def test_a_spelling_the_document_repeats_is_its_own(world):
-    text = (
-        "The painter Granet lived in Rome for many years, and his friends visited him there often. "
-        "Later Granet moved back to France, where he painted until he died, as his letters tell us."
-    )
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(
+            "The painter Granet lived in Rome for many years, and his friends visited him there often. "
+            "Later Granet moved back to France, where he painted until he died, as his letters tell us.",
+            id="a spelling the document repeats is its own",
+        ),
+        pytest.param(
+            "Judge Ruth Cohen heard the case on Monday, and Cohen asked the lawyers to keep it short. "
+            "Her colleague Cahan agreed, and Cohen closed the hearing before noon.",
+            # Cahan and Cohen share a Metaphone key, but o/a is no slip of the issue's kinds: two people
+            id="the document's own spelling counts only for the issue's slips",
+        ),
+    ],
+)
+def test_the_document_s_spellings_that_stay(world, text):
     _, edits = world_edits(world, text)
     assert edits == []
 
@@ -505,9 +509,5 @@ def test_the_bundled_settings_repair_only_common_names(cleaner):
 
 
 def test_the_bundled_settings_take_no_document_evidence_alone(cleaner):
-    text = (
-        "Mayor Tom Caldwell opened the new bridge on Monday, and the crowd cheered for a long time. "
-        "Caldwell said the bridge had cost less than planned, and Caldwel thanked the workers who built it."
-    )
-    _, edits = world_edits(cleaner, text)
+    _, edits = world_edits(cleaner, CALDWEL)
     assert edits == []  # Caldwell (Zipf 3.43) is no world target there, and the document alone is not enough
