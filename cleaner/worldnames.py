@@ -33,7 +33,9 @@ from pathlib import Path
 import regex
 
 _SKELETON = (
-    (regex.compile(r"(?<=.)h"), ""),  # Whitkov/Witkoff, Thaylor/Taylor: an added or dropped h
+    # Whitkov/Witkoff, Thaylor/Taylor: an added or dropped h. Not a final one: names end in h (Micah,
+    # Boneh) where the bare form is another word (Bone), and no slip of the issue's kinds adds one there
+    (regex.compile(r"(?<=.)h(?=.)"), ""),
     (regex.compile(r"y"), "i"),
     (regex.compile(r"[wf]"), "v"),
     (regex.compile(r"(.)\1+"), r"\1"),  # doubled letters
@@ -75,7 +77,7 @@ _SWAPS = (("y", "i"), ("i", "y"), ("a", "e"), ("e", "a"), ("w", "v"), ("v", "w")
 @functools.lru_cache(maxsize=64)
 def unslip(word: str) -> frozenset[str]:
     """The spellings ``word`` (lower-case) may be a slip of, undoing one slip of the kinds machine
-    translation makes: a letter dropped, doubled or added (an h after the first), or i/y, e/a, v/w,
+    translation makes: a letter dropped or doubled, an h added (not at the end), or i/y, e/a, v/w,
     ff/v confused. The first letter is kept: a name's slips leave it alone.
 
     >>> sorted(w for w in unslip("fryday") if w.startswith("fri"))
@@ -84,8 +86,12 @@ def unslip(word: str) -> frozenset[str]:
     out = set()
     for i in range(1, len(word) + 1):
         head, tail = word[:i], word[i:]
+        # Only the issue's slips are undone: a letter doubled, or an h added (not at the end, see
+        # _SKELETON). Dropping any letter made rare names slips of common words (Madin of Main,
+        # Hormes of Homes, Lankes of Lakes): a name with one letter more is most often another name
+        if tail and (tail[0] == head[-1] or (tail[0] == "h" and len(tail) > 1)):
+            out.add(head + tail[1:])
         if tail:
-            out.add(head + tail[1:])  # a doubled or added letter
             for a, b in _SWAPS:
                 if tail.startswith(a):
                     out.add(head + b + tail[len(a) :])

@@ -300,10 +300,17 @@ def test_a_pool_weighs_the_candidates_in_its_workers(tmp_path, monkeypatch, cons
 
 @pytest.fixture(scope="module")
 def world():
-    """The bundled pipeline with world evidence on (the bundled settings leave it off: see
-    rules/pipeline.toml)."""
+    """The bundled pipeline with world evidence at its widest: every common word a target, one slip in
+    four letters close enough, the document's own spelling evidence. The bundled settings are
+    narrower (rules/pipeline.toml; the tests at the end of this section); these test each mechanism."""
     rs = load_rules()
-    names = dataclasses.replace(rs.settings.get("names") or NamesSettings(), world=True)
+    names = dataclasses.replace(
+        rs.settings.get("names") or NamesSettings(),
+        world=True,
+        name_zipf=3.0,
+        world_similarity=0.75,
+        document=True,
+    )
     return Cleaner(dataclasses.replace(rs, settings={**rs.settings, "names": names}))
 
 
@@ -347,12 +354,14 @@ def test_a_document_in_another_language_is_left_alone(world):
     assert edits == []
 
 
+CALDWEL = (
+    "Mayor Tom Caldwell opened the new bridge on Monday, and the crowd cheered for a long time. "
+    "Caldwell said the bridge had cost less than planned, and Caldwel thanked the workers who built it."
+)
+
+
 def test_the_document_s_own_spelling_is_evidence(world):
-    text = (
-        "Mayor Tom Caldwell opened the new bridge on Monday, and the crowd cheered for a long time. "
-        "Caldwell said the bridge had cost less than planned, and Caldwel thanked the workers who built it."
-    )
-    _, edits = world_edits(world, text)
+    _, edits = world_edits(world, CALDWEL)
     assert edits == [("world-names", "Caldwel", "Caldwell")] or edits == [
         ("document-consensus", "Caldwel", "Caldwell")
     ]
@@ -367,11 +376,23 @@ def test_rare_real_names_are_not_slips(world):
     assert edits == []  # Giorgia and Lowey are rare but real (not far enough below Georgia, Lowe)
 
 
-def test_a_spelling_the_document_repeats_is_its_own(world):
-    text = (
-        "The painter Granet lived in Rome for many years, and his friends visited him there often. "
-        "Later Granet moved back to France, where he painted until he died, as his letters tell us."
-    )
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(
+            "The painter Granet lived in Rome for many years, and his friends visited him there often. "
+            "Later Granet moved back to France, where he painted until he died, as his letters tell us.",
+            id="a spelling the document repeats is its own",
+        ),
+        pytest.param(
+            "Judge Ruth Cohen heard the case on Monday, and Cohen asked the lawyers to keep it short. "
+            "Her colleague Cahan agreed, and Cohen closed the hearing before noon.",
+            # Cahan and Cohen share a Metaphone key, but o/a is no slip of the issue's kinds: two people
+            id="the document's own spelling counts only for the issue's slips",
+        ),
+    ],
+)
+def test_the_document_s_spellings_that_stay(world, text):
     _, edits = world_edits(world, text)
     assert edits == []
 
@@ -426,6 +447,19 @@ def test_the_world_lexicon_grades_words():
     assert not any(w[0] != "w" for w in unslip("witkov"))  # the first letter is kept
 
 
+def test_unslip_undoes_only_the_issue_s_slips():
+    from cleaner.worldnames import skeleton, unslip
+
+    # a doubled letter, an added h, a dropped letter are undone
+    assert "animal" in unslip("annimal") and "washington" in unslip("whashington")
+    assert "nashville" in unslip("nashvile")
+    # a name with any other letter more is another name, not a slip of the word it contains
+    assert "main" not in unslip("madin") and "homes" not in unslip("hormes")
+    # names end in h (Boneh, Micah): a final h is not taken for an added one
+    assert "bone" not in unslip("boneh") and skeleton("Boneh") != skeleton("Bone")
+    assert skeleton("Whitkov") == skeleton("Witkoff")
+
+
 def test_word_thresholds_are_per_language():
     s = NamesSettings(word_zipf=("en=2.0", "nl=3.0", "*=2.5"))
     assert (s.word_zipf_of("en"), s.word_zipf_of("nl"), s.word_zipf_of("de")) == (2.0, 3.0, 2.5)
@@ -465,7 +499,18 @@ def test_the_names_benchmark_scores_both_modes(tmp_path, capsys):
         assert f"clean_{mode}_changed_per_100_articles" in figures
 
 
-def test_world_evidence_is_off_in_the_bundled_settings(cleaner):
-    """Off by default: on clean gold bodies it changed 8.6 words per 100 articles (rules/pipeline.toml)."""
-    _, edits = world_edits(cleaner, STORY.format(day="Monday", place="Whashington"))
+def test_world_evidence_is_on_in_the_bundled_settings(cleaner):
+    """On, narrowed to where it did no harm on the bench's clean text (rules/pipeline.toml)."""
+    _, edits = world_edits(cleaner, STORY.format(day="Fryday", place="Whashington"))
+    assert edits == [("world-names", "Fryday", "Friday"), ("world-names", "Whashington", "Washington")]
+
+
+def test_the_bundled_settings_repair_only_common_names(cleaner):
+    # Nashville (Zipf 3.98) is a name of the lists, but less common than the bundled name_zipf of 4
+    _, edits = world_edits(cleaner, STORY.format(day="Monday", place="Nashvile"))
     assert edits == []
+
+
+def test_the_bundled_settings_take_no_document_evidence_alone(cleaner):
+    _, edits = world_edits(cleaner, CALDWEL)
+    assert edits == []  # Caldwell (Zipf 3.43) is no world target there, and the document alone is not enough
