@@ -141,3 +141,14 @@ def test_one_scan_finds_the_lines_the_union_fullmatches(norms, corpus_cleaner):
             want = {n for n in norms if rules.always_union.fullmatch(n)}
             assert rules._possible_lines(norms) == want
     assert found
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet="abAB -éx\n'", max_size=40), st.sampled_from(["ab", "a", "ba", "abé", "x", "éx"]))
+def test_token_set_answers_as_the_word_search(text, word):
+    # names asks a long document whether it writes a word as a whole token from a set of its tokens;
+    # the answer must be the search's, which a short document still uses
+    from cleaner.stages.names import _STANDALONE, _find
+
+    tokens = {m.group() for m in _STANDALONE.finditer(text)}
+    assert (word in tokens) == (_find(word, text) >= 0)

@@ -452,15 +452,29 @@ def _find(word: str, text: str) -> int:
     return -1
 
 
+# A run of letters that stands as a whole token: not joined by a hyphen to letters before it, nor
+# followed by a hyphen (what _find accepts, for a word of letters only)
+_STANDALONE = regex.compile(r"(?<!\p{L})(?<!\p{L}-)\p{L}++(?!-)")
+_SEARCHED = 50_000  # a longer text is read into a set of its tokens once instead of searched per word
+
+
 class _LowerCase:
-    """Whether the document writes a word in lower case, asked of the few words that matter."""
+    """Whether the document writes a word in lower case, asked of the few words that matter. A long
+    document's words are collected once: searched per word, a 1.5 MB page asked about thousands of rare
+    tokens cost seconds (every search of an absent word reads the whole text)."""
 
     def __init__(self, text: str):
         self.text, self.seen = text, {}
+        self.tokens: set[str] | None = None
 
     def __contains__(self, word: str) -> bool:
         if word not in self.seen:
-            self.seen[word] = _find(word, self.text) >= 0
+            if len(self.text) > _SEARCHED and word.isalpha():
+                if self.tokens is None:
+                    self.tokens = {m.group() for m in _STANDALONE.finditer(self.text)}
+                self.seen[word] = word in self.tokens
+            else:
+                self.seen[word] = _find(word, self.text) >= 0
         return self.seen[word]
 
 
