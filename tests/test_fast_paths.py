@@ -152,3 +152,13 @@ def test_token_set_answers_as_the_word_search(text, word):
 
     tokens = {m.group() for m in _STANDALONE.finditer(text)}
     assert (word in tokens) == (_find(word, text) >= 0)
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet="AbBa -éÉx\n'", max_size=40))
+def test_first_whole_name_token_is_where_the_search_finds_it(text):
+    from cleaner.stages.names import _NAME_TOKEN, _find, _first_whole
+
+    words = set(_NAME_TOKEN.findall(text))
+    first = _first_whole(text, words)
+    assert {w: first.get(w, -1) for w in words} == {w: _find(w, text) for w in words}

@@ -267,6 +267,8 @@ class Names(Stage):
                 rare = []  # the language is checked only when there is something to repair
             fixes: dict[str, tuple[str, str, str]] = {}  # variant -> (rule, right form, reason)
             lower = _LowerCase(text)  # the document's words in lower case
+            # where each rare token first stands whole: found in one scan in a long text (see _SEARCHED)
+            first = _first_whole(text, rare) if len(text) > _SEARCHED else None
             for v in rare:
                 cand = self.candidates.get(v)
                 # a spelling the document repeats is its own, unless a shared first name says otherwise
@@ -285,7 +287,7 @@ class Names(Stage):
                 # Without the corpus's say-so, the world and the document may still settle it; the
                 # corpus's own names of the same key, as close, stop them (see _world_fix)
                 if v in slips and v.lower() not in lower:
-                    at = max(_find(v, text), 0)
+                    at = max(_find(v, text) if first is None else first.get(v, -1), 0)
                     if not _title_case(_line_at(text, at)):  # Every Word Capitalised marks no name
                         found = self._world_fix(v, counts, lower, _sentence_start(text, at), lang)
                 if found is not None and found[0] is not None:
@@ -458,6 +460,18 @@ _STANDALONE = regex.compile(r"(?<!\p{L})(?<!\p{L}-)\p{L}++(?!-)")
 _SEARCHED = 50_000  # a longer text is read into a set of its tokens once instead of searched per word
 
 
+def _first_whole(text: str, words) -> dict[str, int]:
+    """Where each of ``words`` (name tokens) first stands whole in ``text``, as :func:`_find` says:
+    the first name token that is the word and is not followed by a hyphen (the pattern already refuses
+    letters or a hyphenated word before it, and letters after it)."""
+    wanted, out = set(words), {}
+    for m in _NAME_TOKEN.finditer(text):
+        word = m.group()
+        if word in wanted and word not in out and text[m.end() : m.end() + 1] != "-":
+            out[word] = m.start()
+    return out
+
+
 class _LowerCase:
     """Whether the document writes a word in lower case, asked of the few words that matter. A long
     document's words are collected once: searched per word, a 1.5 MB page asked about thousands of rare
@@ -471,7 +485,7 @@ class _LowerCase:
         if word not in self.seen:
             if len(self.text) > _SEARCHED and word.isalpha():
                 if self.tokens is None:
-                    self.tokens = {m.group() for m in _STANDALONE.finditer(self.text)}
+                    self.tokens = set(_STANDALONE.findall(self.text))
                 self.seen[word] = word in self.tokens
             else:
                 self.seen[word] = _find(word, self.text) >= 0
