@@ -92,6 +92,9 @@ class Canonical(Stage):
         if self._one_line_paragraphs(text):
             return StageResult(edits=tuple(self._scanned_edits(text)))
         paragraphs = self._paragraphs(lines(text))
+        if self._scannable(text) and all(len(p) == 1 for p in paragraphs):
+            # read as lines (a page's first pass, most often): each line its own paragraph, as above
+            return StageResult(edits=tuple(self._scanned_edits(text)))
         inline = _INLINE[self.settings.quotes]
         edits: list[Edit] = []
         end = 0  # end of the previous paragraph's last character
@@ -158,7 +161,7 @@ class Canonical(Stage):
         In ``auto`` and ``blocks`` modes a block of two or more lines would be read as one paragraph;
         none may be there. ``\\x1f`` is white space to ``str.strip`` but not to ``\\s``: the scan's
         idea of a line's content would differ, so a text holding it is walked."""
-        if OTHER_BREAKS.search(text) or "\x1f" in text or not text.strip():
+        if not self._scannable(text):
             return False
         # two non-blank lines in a row are joined by a lone "\n", which stays inside a part between
         # blank lines (with some text on either side of it). Texts with a blank line of spaces between
@@ -166,6 +169,12 @@ class Canonical(Stage):
         return self.settings.paragraphs == "lines" or all(
             "\n" not in part.strip() for part in text.split("\n\n")
         )
+
+    def _scannable(self, text: str) -> bool:
+        """Whether :meth:`_scanned_edits` may stand for the walk once every paragraph is one line: the
+        text breaks lines only at "\\n" and holds no \\x1f (white space to ``str.strip``, not to
+        ``\\s``), and it has a paragraph at all."""
+        return not OTHER_BREAKS.search(text) and "\x1f" not in text and bool(text.strip())
 
     def _scanned_edits(self, text: str) -> list[Edit]:
         """The edits :meth:`apply`'s walk makes when every paragraph is one line, from three scans:
