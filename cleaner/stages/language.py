@@ -33,7 +33,7 @@ from cleaner import langid
 from cleaner.document import Document, Edit, StageResult
 from cleaner.langid import UNDETERMINED, detect
 from cleaner.stage import Stage
-from cleaner.text import BoundedMemo, lines, word_count
+from cleaner.text import BoundedMemo, at_least_words, lines, word_count
 
 _WORD = regex.compile(r"\p{L}+")
 #: A paragraph longer than this is identified by its start: enough for any identifier, and the cost
@@ -101,7 +101,7 @@ def prose_sample(text: str, chars: int, min_words: int = 8) -> str:
     for ln in text.splitlines():
         if size >= chars:
             break
-        if word_count(ln) >= min_words:
+        if at_least_words(ln, min_words):
             picked.append(ln)
             size += len(ln) + 1
     return " ".join(" ".join(picked or [text[: chars * 2]]).split())[:chars]
@@ -212,7 +212,7 @@ class Language(Stage):
         A function of the paragraph and the document's language and script, remembered by the stage:
         the later passes of the pipeline meet the same paragraphs again."""
         s = self.settings
-        if word_count(content) < s.min_paragraph_words:  # cached: the line stages counted it
+        if not at_least_words(content, s.min_paragraph_words):  # cached: the line stages counted it
             return ()
         low = content.lower()
         # split() words first: five times cheaper than the regex, and a paragraph in the document's
