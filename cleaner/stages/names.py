@@ -268,7 +268,7 @@ class Names(Stage):
             fixes: dict[str, tuple[str, str, str]] = {}  # variant -> (rule, right form, reason)
             lower = _LowerCase(text)  # the document's words in lower case
             # where each rare token first stands whole: found in one scan in a long text (see _SEARCHED)
-            first = _first_whole(text, rare) if len(text) > _SEARCHED else None
+            first = _first_whole(text, rare) if len(rare) > _SEARCHED else None
             for v in rare:
                 cand = self.candidates.get(v)
                 # a spelling the document repeats is its own, unless a shared first name says otherwise
@@ -457,7 +457,9 @@ def _find(word: str, text: str) -> int:
 # A run of letters that stands as a whole token: not joined by a hyphen to letters before it, nor
 # followed by a hyphen (what _find accepts, for a word of letters only)
 _STANDALONE = regex.compile(r"(?<!\p{L})(?<!\p{L}-)\p{L}++(?!-)")
-_SEARCHED = 50_000  # a longer text is read into a set of its tokens once instead of searched per word
+# Words looked up in a document by searching it, before its words are read in one scan instead: a
+# scan costs what some hundreds of searches of a 1 MB text cost, and most documents ask a handful
+_SEARCHED = 64
 
 
 def _first_whole(text: str, words) -> dict[str, int]:
@@ -473,9 +475,9 @@ def _first_whole(text: str, words) -> dict[str, int]:
 
 
 class _LowerCase:
-    """Whether the document writes a word in lower case, asked of the few words that matter. A long
-    document's words are collected once: searched per word, a 1.5 MB page asked about thousands of rare
-    tokens cost seconds (every search of an absent word reads the whole text)."""
+    """Whether the document writes a word in lower case, asked of the few words that matter. After
+    ``_SEARCHED`` words the document's words are collected once: searched per word, a 1.5 MB page asked
+    about thousands of rare tokens cost seconds (every search of an absent word reads the whole text)."""
 
     def __init__(self, text: str):
         self.text, self.seen = text, {}
@@ -483,7 +485,7 @@ class _LowerCase:
 
     def __contains__(self, word: str) -> bool:
         if word not in self.seen:
-            if len(self.text) > _SEARCHED and word.isalpha():
+            if len(self.seen) >= _SEARCHED and word.isalpha():
                 if self.tokens is None:
                     self.tokens = set(_STANDALONE.findall(self.text))
                 self.seen[word] = word in self.tokens
