@@ -5,6 +5,7 @@ with a first pass for corpus statistics (:mod:`cleaner.run.firstpass`), the resu
 :mod:`cleaner.run.items`.
 """
 
-from cleaner.run.job import Job, JobError, Observer, Progress, Stopped, Summary
+from cleaner.run.job import Job, JobError, Observer, Progress, Stopped
+from cleaner.summary import RunSummary
 
-__all__ = ["Job", "JobError", "Observer", "Progress", "Stopped", "Summary"]
+__all__ = ["Job", "JobError", "Observer", "Progress", "RunSummary", "Stopped"]
