@@ -10,6 +10,7 @@ documents are counted when it finishes). Nothing is drawn when the stream is not
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import IO
 
@@ -52,10 +53,17 @@ class ProgressBars(Observer):
             self.close()
             self._phase = phase
             total = self._total if phase == "cleaning" else None
-            self._bar = tqdm(
-                total=total, desc=f"cleaner: {phase}", unit=" docs", file=self.stream, dynamic_ncols=True
-            )
+            # the terminal's width, followed as it changes; a terminal that reports none gets 80
+            width = {"dynamic_ncols": True} if _columns(self.stream) else {"ncols": 80}
+            self._bar = tqdm(total=total, desc=f"cleaner: {phase}", unit=" docs", file=self.stream, **width)
         self._bar.update(documents)
+
+
+def _columns(stream: IO[str]) -> int:
+    try:
+        return os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, OSError, ValueError):
+        return 0
 
 
 def _is_terminal(stream: IO[str]) -> bool:
