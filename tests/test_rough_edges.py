@@ -255,3 +255,9 @@ def test_metadata_repairs_leave_the_text_edits_replayable_and_the_callers_metada
     assert result.metadata_edits and all(e.edit.stage == "names" for e in result.metadata_edits)
     again = cleaner.clean(result.text, metadata=result.metadata)
     assert not again.metadata_edits  # idempotent: nothing left to repair
+
+
+def test_explain_shows_a_metadata_repair(capsys):
+    assert main(["explain", str(SEED)]) == OK
+    out = capsys.readouterr().out
+    assert "metadata repair: caption[0]: Whitkov -> Witkoff  names/witkoff: " in out
