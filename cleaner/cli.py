@@ -38,6 +38,7 @@ from cleaner.run.job import Stopped
 from cleaner.run.progress import ProgressBars
 from cleaner.scanplan import slow_reasons
 from cleaner.stages import registry
+from cleaner.summary import one_line
 
 OK, DIFFERENT, USAGE, FAILURES, STOPPED = 0, 1, 2, 3, 4
 
@@ -261,7 +262,7 @@ def _clean(cleaner: Cleaner, args) -> int:
         job.observer.close()
     for line in summary.failure_lines():
         # a file name may hold a line break; each failure stays one line for line-based readers
-        print(f"cleaner: failed: {_one_line(line)}", file=sys.stderr)
+        print(f"cleaner: failed: {one_line(line)}", file=sys.stderr)
     if summary.failed > len(summary.failures):
         more = summary.failed - len(summary.failures)
         print(f"cleaner: failed: {more:,} more (see --report)", file=sys.stderr)
@@ -303,10 +304,6 @@ def _stopped(stop: Stopped, args, out_dir: Path | None) -> int:
 
 def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}" + ("" if n == 1 else "s")
-
-
-def _one_line(text: str) -> str:
-    return text.replace("\n", "\\n").replace("\r", "\\r")
 
 
 def _check(cleaner: Cleaner, args) -> int:

@@ -184,11 +184,13 @@ class RunSummary:
         total = sum(self.rollbacks_by_stage.values())
         by_stage = ", ".join(f"{s} {n:,}" for s, n in self.rollbacks_by_stage.most_common())
         lines.append(f"rollbacks: {total:,}" + (f" ({by_stage})" if by_stage else ""))
-        lines += [f"  {r['document']}: {r['stage']} rolled back, {r['why']}" for r in self.rollbacks[:top]]
+        lines += [
+            f"  {one_line(r['document'])}: {r['stage']} rolled back, {r['why']}" for r in self.rollbacks[:top]
+        ]
         lines.append(f"warnings: {self.warning_count:,}")
-        lines += [f"  {w['document']}: {w['warning']}" for w in self.warnings[:top]]
+        lines += [f"  {one_line(w['document'])}: {w['warning']}" for w in self.warnings[:top]]
         if failures:
-            lines += [f"failed: {f['document']}: {f['error']}" for f in self.failures[:top]]
+            lines += [f"failed: {one_line(f['document'])}: {f['error']}" for f in self.failures[:top]]
         for title, counts, unit in (
             ("top rules by characters removed", self.removed_by_rule, " chars"),
             ("top rules by edits", self.edits_by_rule, ""),
@@ -202,6 +204,11 @@ class RunSummary:
 
 _COUNTERS = ("statuses", "removed_by_stage", "removed_by_rule", "edits_by_rule", "rollbacks_by_stage")
 _LISTS = ("rollbacks", "warnings", "failures")
+
+
+def one_line(name: str) -> str:
+    """A document's name on one line (a file name may hold a line break), for line-based readers."""
+    return name.replace("\n", "\\n").replace("\r", "\\r")
 
 
 def _mb(chars: int) -> str:
