@@ -26,16 +26,19 @@ from cleaner.io import (
     STDIN,
     AtomicWriter,
     InputError,
-    Item,
     decode,
     kind_of,
     read_bytes,
+    unwritable,
 )
 from cleaner.pipeline import Cleaner
+from cleaner.report import FULL, REPORT_LEVELS
 from cleaner.rules import RuleError, load_rules
-from cleaner.run.job import Observer, Progress, Stopped
+from cleaner.run.job import Stopped
+from cleaner.run.progress import ProgressBars
 from cleaner.scanplan import slow_reasons
 from cleaner.stages import registry
+from cleaner.summary import one_line
 
 OK, DIFFERENT, USAGE, FAILURES, STOPPED = 0, 1, 2, 3, 4
 
@@ -53,17 +56,27 @@ def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="cleaner", description="Turn scraped news articles into clean canonical text.")
     p.add_argument("--version", action="version", version=f"cleaner {_version()}")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    rules_help = "rule directory or file; repeat to combine ('default' is the bundled set)"
 
     c = sub.add_parser("clean", help="clean files, directories or standard input")
     c.add_argument("inputs", nargs="+", metavar="IN", help="directory, .txt/.html/.jsonl(.gz) file, or -")
     c.add_argument(
         "-o", "--output", metavar="OUT", help="output directory (default: standard output, for one file)"
     )
-    c.add_argument("--rules", action="append", metavar="DIR_OR_FILE", help=rules_help)
+    _rule_options(c)
     c.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (default 1)")
     c.add_argument(
         "--report", metavar="FILE.jsonl", help="write one JSON record per document, with every edit"
+    )
+    c.add_argument(
+        "--report-level",
+        choices=REPORT_LEVELS,
+        default=FULL,
+        help="full: every edit (default); summary: one line per document with its counts per rule, no edits",
+    )
+    c.add_argument(
+        "--stats",
+        metavar="FILE.json",
+        help="write the run's summary as JSON (what `cleaner stats --json` prints, plus the elapsed time)",
     )
     c.add_argument("--html", action="store_true", help="treat standard input and .txt inputs as HTML")
     c.add_argument(
@@ -83,13 +96,13 @@ def _parser() -> argparse.ArgumentParser:
         help="keep the outputs an interrupted run over the same inputs and rules finished (needs -o)",
     )
     g = c.add_mutually_exclusive_group()
-    g.add_argument("-q", "--quiet", action="store_true", help="no summary")
+    g.add_argument("-q", "--quiet", action="store_true", help="no progress and no summary")
     g.add_argument("-v", "--verbose", action="store_true", help="tracebacks for internal errors")
 
     k = sub.add_parser("check", help="compare cleaned seeds with their golden files")
     k.add_argument("seeds", metavar="SEEDS_DIR")
     k.add_argument("--golden", required=True, metavar="GOLDEN_DIR")
-    k.add_argument("--rules", action="append", metavar="DIR_OR_FILE", help=rules_help)
+    _rule_options(k)
     k.add_argument(
         "--update", action="store_true", help="rewrite the goldens (still exits 1 when any changed)"
     )
@@ -99,13 +112,13 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument(
         "--record", metavar="N|ID", help="the record of a JSONL file to explain: its id, or its number from 1"
     )
-    e.add_argument("--rules", action="append", metavar="DIR_OR_FILE", help=rules_help)
+    _rule_options(e)
     e.add_argument("--html", action="store_true", help="treat the input as HTML")
     e.add_argument("--all", action="store_true", help="also show format-only edits of the canonical stage")
     e.add_argument("--json", action="store_true", help="print the report record instead")
 
     r = sub.add_parser("rules", help="list stages and rules; validate rule files")
-    r.add_argument("--rules", action="append", metavar="DIR_OR_FILE", help=rules_help)
+    _rule_options(r)
     r.add_argument("--json", action="store_true", help="machine-readable listing")
 
     s = sub.add_parser("stats", help="summarise a run from its report")
@@ -147,6 +160,29 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _rule_options(p: argparse.ArgumentParser) -> None:
+    """--rules, --only-rules and --settings, the same for every command that cleans."""
+    p.add_argument(
+        "--rules",
+        action="append",
+        metavar="DIR_OR_FILE",
+        help="your rule directory or file, repeat to combine: it extends the bundled rules, and a rule "
+        "with a bundled rule's stage and id replaces it ('default' names the bundled set)",
+    )
+    p.add_argument(
+        "--only-rules",
+        action="store_true",
+        help="use only the rules given with --rules, without the bundled set",
+    )
+    p.add_argument(
+        "--settings",
+        action="append",
+        metavar="FILE.toml",
+        help="a settings file by any name (pipeline.toml's keys: stages, settings, disable, limits), "
+        "applied after the rule directories' pipeline.toml; repeat to combine",
+    )
+
+
 def _version() -> str:
     """The installed distribution's version ("unknown" when run from a source tree never installed)."""
     from importlib.metadata import PackageNotFoundError, version
@@ -178,7 +214,11 @@ def _main(argv: list[str] | None) -> int:
     if args.command in ("stats", "review"):  # read a report: no rules to load
         return {"stats": _stats, "review": _review}[args.command](args)
     try:
-        cleaner = Cleaner(load_rules(args.rules))
+        if args.only_rules and not args.rules:
+            return _usage("--only-rules needs --rules DIR_OR_FILE")
+        # the user's rules extend the bundled set unless --only-rules
+        rules = load_rules(args.rules, bundled=not args.only_rules, settings=args.settings or ())
+        cleaner = Cleaner(rules)
     except RuleError as exc:
         print(f"cleaner: invalid rules ({len(exc.problems)} problems):", file=sys.stderr)
         for problem in exc.problems:
@@ -200,11 +240,15 @@ def _clean(cleaner: Cleaner, args) -> int:
         jobs=args.jobs,
         resume=args.resume,
         report=args.report,
+        report_level=args.report_level,
         html=args.html,
         verbose=args.verbose,
         ray_address=args.ray_address,
-        observer=_Progress(enabled=sys.stderr.isatty() and not args.quiet),
+        observer=ProgressBars(sys.stderr, enabled=False if args.quiet else None),
     )
+    stats = Path(args.stats) if args.stats else None
+    if stats is not None and (why := unwritable(stats.parent)):  # before the run, not after it
+        return _usage(f"cannot write to the --stats file's directory {stats.parent}: {why}")
     try:
         with stopping():  # SIGINT and SIGTERM raise Interrupted, which stops the run like a fault
             summary = job.run()
@@ -216,11 +260,24 @@ def _clean(cleaner: Cleaner, args) -> int:
         return _stopped(exc, args, job.out)
     finally:
         job.observer.close()
-    for line in summary.failures:
+    for line in summary.failure_lines():
         # a file name may hold a line break; each failure stays one line for line-based readers
-        print(f"cleaner: failed: {_one_line(line)}", file=sys.stderr)
+        print(f"cleaner: failed: {one_line(line)}", file=sys.stderr)
+    if summary.failed > len(summary.failures):
+        more = summary.failed - len(summary.failures)
+        print(f"cleaner: failed: {more:,} more (see --report)", file=sys.stderr)
+    if stats is not None:
+        try:
+            with AtomicWriter(stats) as fh:
+                fh.write((json.dumps(summary.to_dict(), ensure_ascii=False, indent=1) + "\n").encode())
+        except OSError as exc:
+            print(f"cleaner: cannot write {stats}: {exc}", file=sys.stderr)
+            return STOPPED
     if not args.quiet:
-        print(summary.line(), file=sys.stderr)
+        # the run's summary (what `cleaner stats` prints of its report), then the verdict on one line
+        _, first, *rest = summary.text(top=5, failures=False).splitlines()  # the counts come last
+        print("\n  ".join([f"cleaner: {first}", *rest]), file=sys.stderr)
+        print(summary.status_line(), file=sys.stderr)
     return FAILURES if summary.failed else OK
 
 
@@ -247,10 +304,6 @@ def _stopped(stop: Stopped, args, out_dir: Path | None) -> int:
 
 def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}" + ("" if n == 1 else "s")
-
-
-def _one_line(text: str) -> str:
-    return text.replace("\n", "\\n").replace("\r", "\\r")
 
 
 def _check(cleaner: Cleaner, args) -> int:
@@ -423,24 +476,3 @@ def _report_lines(path: str):
 def _usage(message: str) -> int:
     print(f"cleaner: error: {message}", file=sys.stderr)
     return USAGE
-
-
-class _Progress(Observer):
-    """A one-line progress counter on standard error, only when it is a terminal. It counts the items
-    done, against the total once a first pass has counted them."""
-
-    def __init__(self, enabled: bool):
-        self.enabled = enabled
-        self.total = ""
-
-    def totals(self, items: int) -> None:
-        self.total = f" of {items:,}"
-
-    def finished(self, item: Item, progress: Progress) -> None:
-        if self.enabled:
-            sys.stderr.write(f"\r{progress.done + progress.kept:,}{self.total} done  {item.path[-60:]:<60}")
-            sys.stderr.flush()
-
-    def close(self) -> None:
-        if self.enabled:
-            sys.stderr.write("\n")

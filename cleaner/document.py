@@ -1,4 +1,5 @@
-"""Value types shared by every part of the pipeline: Document, Edit, StageResult and CleanResult.
+"""Value types shared by every part of the pipeline: Document, Edit, MetadataEdit, StageResult and
+CleanResult.
 
 All of them are immutable (frozen dataclasses holding tuples) so that a stage cannot mutate its input and
 every object pickles for process pools and cluster workers.
@@ -61,6 +62,23 @@ class Edit:
 
 
 @dataclass(frozen=True, slots=True)
+class MetadataEdit:
+    """A stage's repair of a metadata value (a name in a caption that an earlier stage moved out of the
+    text): ``edit`` applies to the value under ``key``, or to its item ``index`` when it is a list.
+    Recorded apart from the text's edits, so replaying those still rebuilds the text exactly."""
+
+    key: str
+    index: int | None
+    edit: Edit
+
+    def at_step(self, step: int) -> MetadataEdit:
+        return MetadataEdit(self.key, self.index, self.edit.at_step(step))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "index": self.index, **self.edit.to_dict()}
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
     """A document on its way through the pipeline: its id, current text and what is known about it."""
 
@@ -81,6 +99,7 @@ class StageResult:
     edits: tuple[Edit, ...] = ()
     metadata: Mapping[str, Any] = field(default_factory=dict)
     drop: str | None = None
+    metadata_edits: tuple[MetadataEdit, ...] = ()  # repairs of values already in the metadata
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +114,7 @@ class CleanResult:
     warnings: tuple[str, ...] = ()
     error: str | None = None
     chars_in: int | None = None  # the input's length (an HTML page's, before extraction); None: unknown
+    metadata_edits: tuple[MetadataEdit, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -119,7 +139,9 @@ class CleanResult:
             # sizes, for a run's summary (cleaner/summary.py): the edits say what changed, not how much stayed
             "chars_in": self.chars_in,
             "chars_out": len(self.text),
-        }
+        } | (  # only where there are some: the records of other documents stay as they were
+            {"metadata_edits": [e.to_dict() for e in self.metadata_edits]} if self.metadata_edits else {}
+        )
 
 
 def apply_edits(text: str, edits: Iterable[Edit]) -> str:

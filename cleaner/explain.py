@@ -146,6 +146,12 @@ def render(source: str, result: CleanResult, *, color: bool = False, everything:
         legend.append(f"⟨{rule}⟩ {stage}, {n}×: {reason}")
     if result.metadata:
         legend.append("metadata: " + ", ".join(f"{k}={v!r}" for k, v in sorted(result.metadata.items())))
+    for m in result.metadata_edits:  # repairs of values in the metadata (names in a caption)
+        where = m.key if m.index is None else f"{m.key}[{m.index}]"
+        e = m.edit
+        legend.append(
+            f"metadata repair: {where}: {visible(e.old)} -> {visible(e.new)}  {e.stage}/{e.rule}: {e.reason}"
+        )
     return "".join(out).rstrip("\n") + "\n" + "\n".join(legend) + "\n"
 
 

@@ -56,7 +56,7 @@ def check(cleaner: Cleaner, seeds: Path, golden: Path, update: bool = False) -> 
     with tempfile.TemporaryDirectory(prefix="cleaner-check-") as tmp:
         out = Path(tmp)
         summary = Job(cleaner, files, out).run() if files else None
-        res.failed.extend(summary.failures if summary else ())
+        res.failed.extend(summary.failure_lines() if summary else ())
         stems = set()
         for seed in files:
             stem = seed.name[: -len(seed.suffix)]  # story.v1.txt -> story.v1: only the type suffix goes

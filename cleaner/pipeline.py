@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +39,7 @@ from cleaner.document import (
     Document,
     DocumentFailure,
     Edit,
+    MetadataEdit,
     apply_edits,
 )
 from cleaner.fingerprint import fingerprint
@@ -251,6 +252,7 @@ class _Run:
         self.text = doc.text
         self.metadata: dict[str, Any] = dict(doc.metadata)
         self.edits: list[Edit] = []
+        self.metadata_edits: list[MetadataEdit] = []
         self.warnings: list[str] = []
         self.step = 0
         self.dropped: str | None = None
@@ -296,6 +298,8 @@ class _Run:
         if res.drop:
             self.dropped = f"{stage.name}: {res.drop}"
             return True
+        if res.metadata_edits:
+            self._edit_metadata(res.metadata_edits)
         if not res.edits:
             self._merge(res.metadata)
             return False
@@ -329,6 +333,28 @@ class _Run:
             log.info("%s: %s", self.doc.id or "document", warning)
         self.warnings.append(warning)
 
+    def _edit_metadata(self, edits: Sequence[MetadataEdit]) -> None:
+        """Apply a stage's repairs of metadata values. A value is replaced, never changed in place: a
+        list may be the caller's own (a JSONL record's metadata). Repairs that no longer fit their value
+        are left out, like a text edit that does not fit."""
+        by_value: dict[tuple[str, int | None], list[MetadataEdit]] = {}
+        for e in edits:
+            by_value.setdefault((e.key, e.index), []).append(e)
+        for (key, index), group in by_value.items():
+            value = self.metadata.get(key)
+            if index is None:
+                old = value
+            else:
+                old = value[index] if isinstance(value, list) and index < len(value) else None
+            if not isinstance(old, str):
+                continue
+            try:
+                new = apply_edits(old, [e.edit for e in group])
+            except ValueError:
+                continue
+            self.metadata[key] = new if index is None else [*value[:index], new, *value[index + 1 :]]
+            self.metadata_edits.extend(e.at_step(self.step) for e in group)
+
     def _merge(self, found: Mapping[str, Any]) -> None:
         # The first value found wins (it comes from the earliest stage and position), except lists,
         # which collect every value, e.g. several credit lines.
@@ -352,4 +378,5 @@ class _Run:
             warnings=tuple(dict.fromkeys(self.warnings)),  # a guard trips again on every pass; say it once
             error=error,
             chars_in=len(self.doc.text),
+            metadata_edits=tuple(self.metadata_edits),
         )

@@ -1,105 +1,24 @@
-"""Per-run tallies and the per-document report records (``--report FILE.jsonl``)."""
+"""The per-document report records (``--report FILE.jsonl``) and what a run's summary reads of them.
+
+A record holds every edit (``--report-level full``, the default) or, at ``--report-level summary``,
+one entry per rule instead (:func:`summary_record`): the same counts in a fraction of the size."""
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from cleaner.document import CLEANED, DROPPED, FAILED, UNCHANGED, CleanResult
+from cleaner.document import FAILED
 
-#: the warning the pipeline notes when it rolls a stage back (see cleaner/pipeline.py)
-ROLLED_BACK = ": rolled back, "
+FULL, SUMMARY = "full", "summary"
+REPORT_LEVELS = (FULL, SUMMARY)
 
 
 def encoded(record: dict[str, Any]) -> str:
     """A record's JSON text, as the report writes it (one line, keys sorted)."""
     return json.dumps(record, ensure_ascii=False, sort_keys=True)
-
-
-@dataclass
-class RunReport:
-    """What a run (or one item of it) did: documents by status, edits by rule, one line per failure,
-    characters in and out, warnings and rollbacks. Tallies add up (:meth:`absorb`), so a worker tallies
-    its item where it made the records and the main process only adds, parsing nothing back."""
-
-    statuses: Counter = field(default_factory=Counter)
-    rules: Counter = field(default_factory=Counter)
-    failures: list[str] = field(default_factory=list)
-    chars_in: int = 0
-    chars_out: int = 0
-    warnings: int = 0
-    rollbacks: int = 0
-
-    def add(self, result: CleanResult, path: str | None, chars_in: int = 0) -> str:
-        """Count a cleaned document (``chars_in``: the length of its input text); its encoded record."""
-        self.chars_out += len(result.text) if result.ok else 0
-        return self.count(result.record(path), chars_in)
-
-    def fail(self, path: str, reason: str, id: str | None = None) -> str:
-        """Count a failure that happened before cleaning (unreadable file, bad JSONL line); its encoded
-        record."""
-        return self.count(failure_record(path, reason, id))
-
-    def count(self, record: dict[str, Any], chars_in: int = 0) -> str:
-        """Count a document's report record; its JSON text, as the report writes it."""
-        status = record["status"]
-        self.statuses[status] += 1
-        self.rules.update(rule_counts((e["stage"], e["rule"]) for e in record["edits"]))
-        if status == FAILED:
-            self.failures.append(f"{record['path'] or record['id']}: {record['error']}")
-        self.chars_in += chars_in
-        self.warnings += len(record["warnings"])
-        self.rollbacks += sum(ROLLED_BACK in w for w in record["warnings"])
-        return encoded(record)
-
-    def absorb(self, other: RunReport) -> None:
-        """Add ``other``'s tally to this one."""
-        self.statuses.update(other.statuses)
-        self.rules.update(other.rules)
-        self.failures.extend(other.failures)
-        self.chars_in += other.chars_in
-        self.chars_out += other.chars_out
-        self.warnings += other.warnings
-        self.rollbacks += other.rollbacks
-
-    def to_json(self) -> dict[str, Any]:
-        """The tally as JSON-ready values (the resume journal keeps one per item)."""
-        return {
-            "statuses": dict(self.statuses),
-            # pairs, not an object: the journal sorts object keys, and ties in the summary's top rules
-            # go in the order the rules were first seen
-            "rules": list(self.rules.items()),
-            "failures": list(self.failures),
-            "chars": [self.chars_in, self.chars_out],
-            "warnings": [self.warnings, self.rollbacks],
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> RunReport:
-        return cls(
-            Counter(data["statuses"]),
-            Counter(dict(data["rules"])),
-            list(data["failures"]),
-            *data["chars"],
-            *data["warnings"],
-        )
-
-    @property
-    def documents(self) -> int:
-        return sum(self.statuses.values())
-
-    @property
-    def failed(self) -> int:
-        return self.statuses[FAILED]
-
-    def summary(self, top: int = 5) -> str:
-        """The one-line summary for standard error."""
-        counts = ", ".join(f"{self.statuses[s]} {s}" for s in (CLEANED, UNCHANGED, DROPPED, FAILED))
-        rules = ", ".join(f"{r} {n}" for r, n in self.rules.most_common(top))
-        return f"cleaner: {counts}" + (f"; top rules: {rules}" if rules else "")
 
 
 def rule_counts(edits: Iterable[tuple[str, str]]) -> Counter:
@@ -122,3 +41,29 @@ def failure_record(path: str, reason: str, id: str | None = None) -> dict[str, A
         "chars_in": None,
         "chars_out": 0,
     }
+
+
+def removed_chars(edit: Mapping[str, Any]) -> int:
+    """Characters an edit takes out of the text (a repair that grows the text takes out none)."""
+    return max(0, len(edit["old"]) - len(edit["new"]))
+
+
+def rule_tally(record: Mapping[str, Any]) -> list[tuple[str, str, int, int]]:
+    """``(stage, rule, edits, characters removed)`` per rule of a record, in the order the rules first
+    edit: from its edits, or from the ``rules`` entry of a summary-level record."""
+    if "edits" not in record:
+        return [tuple(entry) for entry in record.get("rules") or []]
+    tally: dict[tuple[str, str], list[int]] = {}
+    for e in record["edits"]:
+        counts = tally.setdefault((e["stage"], e["rule"]), [0, 0])
+        counts[0] += 1
+        counts[1] += removed_chars(e)
+    return [(stage, rule, n, removed) for (stage, rule), (n, removed) in tally.items()]
+
+
+def summary_record(record: Mapping[str, Any]) -> dict[str, Any]:
+    """``record`` at ``--report-level summary``: its edits replaced by one ``[stage, rule, edits,
+    characters removed]`` entry per rule, everything else kept."""
+    short = {k: v for k, v in record.items() if k != "edits"}
+    short["rules"] = [list(entry) for entry in rule_tally(record)]
+    return short

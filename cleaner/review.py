@@ -29,6 +29,7 @@ from typing import IO, Any
 from cleaner.document import replay
 from cleaner.explain import base_text, marks, result_of, visible
 from cleaner.io import InputError, decode, iter_jsonl, read_bytes
+from cleaner.report import rule_tally
 from cleaner.summary import STATUSES, RunSummary, document_name
 
 FULL_DOCUMENTS = 200  # rendered in full: a few MB of page, which a browser opens in a second or two
@@ -101,14 +102,14 @@ def _gather(records: Iterable[Mapping[str, Any]], full: int) -> _Index:
     index = _Index()
     for pos, record in enumerate(records):
         index.summary.add(record)
-        edits = record.get("edits") or []
+        tally = rule_tally(record)  # from the edits, or a summary-level record's counts
         if pos < full + LISTED_DOCUMENTS:
             index.anchors.setdefault(document_name(record), pos)
         if pos < full:
             index.full.append((pos, dict(record)))
         elif pos < full + LISTED_DOCUMENTS:
-            index.listed.append((pos, document_name(record), record["status"], len(edits)))
-        for rule in dict.fromkeys(f"{e['stage']}/{e['rule']}" for e in edits):
+            index.listed.append((pos, document_name(record), record["status"], sum(t[2] for t in tally)))
+        for rule in (f"{stage}/{rule}" for stage, rule, _, _ in tally):
             linked = index.by_rule.setdefault(rule, [])
             if len(linked) < RULE_LINKS:
                 linked.append(pos)
@@ -124,8 +125,8 @@ def _sources(records: list[dict], root: Path) -> dict[int, str]:
     for pos, record in enumerate(records):
         edits = record.get("edits") or []
         path = record.get("path")
-        if not path or (edits and edits[0]["stage"] == "extract"):
-            continue
+        if not path or "edits" not in record or (edits and edits[0]["stage"] == "extract"):
+            continue  # nothing to mark (a summary-level record) or the report holds the text
         if m := _JSONL_LINE.fullmatch(path):
             wanted.setdefault(m["file"], {})[int(m["line"])] = pos
             continue
@@ -224,8 +225,9 @@ def _document(pos: int, record: Mapping[str, Any], source: str | None, all: bool
     result = result_of(record)
     name = document_name(record)
     edits = record.get("edits") or []
-    rules = sorted({f"{e['stage']}/{e['rule']}" for e in edits})
-    stages = sorted({e["stage"] for e in edits})
+    tally = rule_tally(record)
+    rules = sorted({f"{stage}/{rule}" for stage, rule, _, _ in tally})
+    stages = sorted({stage for stage, _, _, _ in tally})
     filters = f'data-rules="{_e(" ".join(rules))}" data-stages="{_e(" ".join(stages))}"'
     head = [
         f'<section class="doc" id="d{pos}" {filters}>',
@@ -237,6 +239,12 @@ def _document(pos: int, record: Mapping[str, Any], source: str | None, all: bool
     if result.metadata:
         meta = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in sorted(result.metadata.items()))
         head.append(f'<dl class="meta">{meta}</dl>')
+    if "edits" not in record:
+        head.append(
+            '<p class="note">the report was written with --report-level summary: the edits are absent, '
+            "only their counts per rule</p>"
+        )
+        return "\n".join(head) + _rule_counts(tally) + "</section>\n"
     is_html = bool(edits) and edits[0]["stage"] == "extract"
     if source is None and not is_html:
         head.append('<p class="note">input not readable here: its edits are listed instead</p>')
@@ -286,6 +294,17 @@ def _edit_list(edits: list[Mapping[str, Any]]) -> str:
         for e in edits
     )
     return f'<table class="edits"><tr><th>rule</th><th>old</th><th>new</th></tr>{rows}</table>'
+
+
+def _rule_counts(tally: list[tuple[str, str, int, int]]) -> str:
+    """A summary-level record's rules: edits and characters removed by each."""
+    rows = "".join(
+        f'<tr class="e {_css_name(stage)}" data-stage="{_e(stage)}" data-rule="{_e(stage + "/" + rule)}">'
+        f'<td>{_e(stage)}/{_e(rule)}</td><td class="n">{n:,}</td><td class="n">{removed:,}</td></tr>'
+        for stage, rule, n, removed in tally
+    )
+    head = "<tr><th>rule</th><th>edits</th><th>characters removed</th></tr>"
+    return f'<table class="edits">{head}{rows}</table>'
 
 
 def _listing(index: _Index) -> str:

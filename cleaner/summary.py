@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cleaner.document import CLEANED, DROPPED, FAILED, UNCHANGED
-from cleaner.report import rule_counts
+from cleaner.report import rule_tally
 
 STATUSES = (CLEANED, UNCHANGED, DROPPED, FAILED)
 LISTED = 100  # rollbacks, warnings and failures listed by name; the counts cover them all
@@ -30,11 +30,6 @@ _ROLLBACK = re.compile(r"(?P<stage>[\w-]+): rolled back, (?P<why>.*)")
 def document_name(record: Mapping[str, Any]) -> str:
     """How a report record's document is named to a person: its input path, else its id."""
     return str(record.get("path") or record.get("id") or "?")
-
-
-def removed_chars(edit: Mapping[str, Any]) -> int:
-    """Characters an edit takes out of the text (a repair that grows the text takes out none)."""
-    return max(0, len(edit["old"]) - len(edit["new"]))
 
 
 @dataclass
@@ -74,14 +69,13 @@ class RunSummary:
         else:
             self.chars_in += record["chars_in"]
             self.chars_out += record.get("chars_out") or 0
-        edits = record.get("edits") or []
-        for e in edits:
-            self.removed_by_stage[e["stage"]] += removed_chars(e)
-        # per rule as the one-line summary counts them: canonical's format edits left out
-        for e in edits:
-            if e["stage"] != "canonical":
-                self.removed_by_rule[f"{e['stage']}/{e['rule']}"] += removed_chars(e)
-        self.edits_by_rule.update(rule_counts((e["stage"], e["rule"]) for e in edits))
+        # per rule as the one-line summary counts them: canonical's format edits left out (from the
+        # edits of a full report, or the per-rule counts of a summary-level one: the same numbers)
+        for stage, rule, edits, removed in rule_tally(record):
+            self.removed_by_stage[stage] += removed
+            if stage != "canonical":
+                self.removed_by_rule[f"{stage}/{rule}"] += removed
+                self.edits_by_rule[f"{stage}/{rule}"] += edits
         for w in record.get("warnings") or []:
             if m := _ROLLBACK.fullmatch(w):
                 self.rollbacks_by_stage[m["stage"]] += 1
@@ -93,6 +87,54 @@ class RunSummary:
                     self.warnings.append({"document": name, "warning": w})
         if status == FAILED and len(self.failures) < LISTED:
             self.failures.append({"document": name, "error": str(record.get("error"))})
+
+    def absorb(self, other: RunSummary) -> None:
+        """Add ``other``'s counts to these: a worker summarises its item where it made the records and
+        the main process only adds, parsing nothing back. Absorbing items in input order gives the value
+        :meth:`add` gives over all their records (the lists keep their first entries, ties their order)."""
+        self.documents += other.documents
+        self.chars_in += other.chars_in
+        self.chars_out += other.chars_out
+        self.unsized += other.unsized
+        self.warning_count += other.warning_count
+        for name in _COUNTERS:
+            getattr(self, name).update(getattr(other, name))
+        for name in _LISTS:
+            mine = getattr(self, name)
+            mine.extend(getattr(other, name)[: LISTED - len(mine)])
+
+    def failure_lines(self) -> list[str]:
+        """``document: error`` for each failure listed."""
+        return [f"{f['document']}: {f['error']}" for f in self.failures]
+
+    @property
+    def failed(self) -> int:
+        return self.statuses[FAILED]
+
+    @property
+    def rollback_count(self) -> int:
+        return sum(self.rollbacks_by_stage.values())
+
+    def to_json(self) -> dict[str, Any]:
+        """The counts with their order kept (counters as pairs: the resume journal sorts object keys,
+        and ties in the top rules go in the order the rules were first seen); :meth:`from_json` reads
+        them back."""
+        data = self.to_dict()
+        data.update({k: list(getattr(self, k).items()) for k in _COUNTERS})
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> RunSummary:
+        return cls.from_dict({**data, **{k: dict(data[k]) for k in _COUNTERS}})
+
+    def line(self, top: int = 5) -> str:
+        """The one-line summary: documents by status and the rules with most edits."""
+        rules = ", ".join(f"{r} {n}" for r, n in self.edits_by_rule.most_common(top))
+        return self.status_line() + (f"; top rules: {rules}" if rules else "")
+
+    def status_line(self) -> str:
+        """``cleaner: 5 cleaned, 0 unchanged, 0 dropped, 0 failed``."""
+        return "cleaner: " + ", ".join(f"{self.statuses[s]} {s}" for s in STATUSES)
 
     @property
     def docs_per_second(self) -> float | None:
@@ -120,15 +162,14 @@ class RunSummary:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RunSummary:
-        counters = ("statuses", "removed_by_stage", "removed_by_rule", "edits_by_rule", "rollbacks_by_stage")
         derived = ("docs_per_second",)
         values = {k: v for k, v in data.items() if k not in derived}
-        for k in counters:
+        for k in _COUNTERS:
             values[k] = Counter(values.get(k, {}))
         return cls(**values)
 
-    def text(self, top: int = TOP) -> str:
-        """The summary for a person, a few lines."""
+    def text(self, top: int = TOP, failures: bool = True) -> str:
+        """The summary for a person, a few lines (``failures``: with the failed documents listed)."""
         statuses = ", ".join(f"{self.statuses[s]:,} {s}" for s in STATUSES)
         lines = [f"{self.documents:,} documents: {statuses}"]
         if self.elapsed is not None:
@@ -143,10 +184,13 @@ class RunSummary:
         total = sum(self.rollbacks_by_stage.values())
         by_stage = ", ".join(f"{s} {n:,}" for s, n in self.rollbacks_by_stage.most_common())
         lines.append(f"rollbacks: {total:,}" + (f" ({by_stage})" if by_stage else ""))
-        lines += [f"  {r['document']}: {r['stage']} rolled back, {r['why']}" for r in self.rollbacks[:top]]
+        lines += [
+            f"  {one_line(r['document'])}: {r['stage']} rolled back, {r['why']}" for r in self.rollbacks[:top]
+        ]
         lines.append(f"warnings: {self.warning_count:,}")
-        lines += [f"  {w['document']}: {w['warning']}" for w in self.warnings[:top]]
-        lines += [f"failed: {f['document']}: {f['error']}" for f in self.failures[:top]]
+        lines += [f"  {one_line(w['document'])}: {w['warning']}" for w in self.warnings[:top]]
+        if failures:
+            lines += [f"failed: {one_line(f['document'])}: {f['error']}" for f in self.failures[:top]]
         for title, counts, unit in (
             ("top rules by characters removed", self.removed_by_rule, " chars"),
             ("top rules by edits", self.edits_by_rule, ""),
@@ -156,6 +200,15 @@ class RunSummary:
                 lines.append(f"{title}:")
                 lines += [f"  {n:>12,}{unit}  {r}" for r, n in shown]
         return "\n".join(lines) + "\n"
+
+
+_COUNTERS = ("statuses", "removed_by_stage", "removed_by_rule", "edits_by_rule", "rollbacks_by_stage")
+_LISTS = ("rollbacks", "warnings", "failures")
+
+
+def one_line(name: str) -> str:
+    """A document's name on one line (a file name may hold a line break), for line-based readers."""
+    return name.replace("\n", "\\n").replace("\r", "\\r")
 
 
 def _mb(chars: int) -> str:

@@ -169,6 +169,16 @@ def _records(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
+def _before_summary(stderr: str) -> list[str]:
+    """The lines of standard error before the run's summary, which is checked to be one: its first line
+    (elapsed time), lines indented under it, and the status line last."""
+    lines = stderr.splitlines()
+    start = next(n for n, line in enumerate(lines) if line.startswith("cleaner: elapsed "))
+    assert all(line.startswith("  ") for line in lines[start + 1 : -1]), stderr
+    assert lines[-1].startswith("cleaner: ") and " cleaned, " in lines[-1], stderr
+    return lines[:start]
+
+
 def _failed_lines(stderr: str) -> list[str]:
     return [line for line in stderr.splitlines() if line.startswith("cleaner: failed: ")]
 
@@ -249,9 +259,7 @@ def test_mixed_folder_end_to_end(run, alone):
 
     # standard error: one line per failure, then the summary, nothing else
     failed = _failed_lines(run.stderr)
-    lines = run.stderr.splitlines()
-    assert lines[:-1] == failed, run.stderr
-    assert lines[-1].startswith("cleaner: ")
+    assert _before_summary(run.stderr) == failed, run.stderr
 
     # every input has its records: one per file, one per JSONL line; every failure is on stderr once
     assert {r["path"] for r in run.records} == {
@@ -371,6 +379,6 @@ def test_a_file_name_with_a_newline_still_gives_a_one_line_failure(tmp_path):
     with contextlib.redirect_stderr(err):
         code = main(["clean", str(src), "-o", str(tmp_path / "OUT")])
     assert code == FAILURES
-    lines = err.getvalue().splitlines()
-    assert len(lines) == 2, lines  # the failure and the summary
+    lines = _before_summary(err.getvalue())
+    assert len(lines) == 1, lines  # the failure, then the summary
     assert lines[0].startswith("cleaner: failed: ") and "empty document" in lines[0]

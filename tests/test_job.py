@@ -43,13 +43,15 @@ class _Seen(Observer):
 
 def test_a_job_reports_its_items_to_the_observer_and_sums_up_its_report(tmp_path, cleaner):
     src, seen = _inputs(tmp_path / "in"), _Seen()
-    summary = Job(cleaner, [src], tmp_path / "out", report=tmp_path / "r.jsonl", observer=seen).run()
+    job = Job(cleaner, [src], tmp_path / "out", report=tmp_path / "r.jsonl", observer=seen)
+    summary = job.run()
     assert seen.total == 4  # the first pass (name statistics) counted them
     assert seen.items == [(f"doc{i}.txt", i + 1) for i in range(4)]
     records = [json.loads(line) for line in (tmp_path / "r.jsonl").read_text().splitlines()]
-    assert summary.documents == len(records) == 4 and summary.items == 4 and summary.written == 4
-    assert summary.statuses == dict(Counter(r["status"] for r in records))
-    assert summary.warnings == sum(len(r["warnings"]) for r in records)
+    assert summary.documents == len(records) == 4 and job.progress.done == 4 and job.progress.written == 4
+    assert summary.statuses == Counter(r["status"] for r in records)
+    warnings = [w for r in records for w in r["warnings"]]
+    assert summary.warning_count + summary.rollback_count == len(warnings)
     assert summary.chars_out == sum(len(p.read_text(encoding="utf-8")) for p in (tmp_path / "out").iterdir())
     assert summary.chars_in == sum(len(p.read_text(encoding="utf-8")) for p in src.iterdir())
     assert summary.elapsed > 0 and summary.line().startswith("cleaner: ")

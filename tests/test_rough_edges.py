@@ -161,3 +161,103 @@ def test_the_library_is_silent_without_logging_configured(tmp_path):
     code = "from cleaner import Cleaner; Cleaner().clean('STORY CONTINUES BELOW THIS AD\\n' * 8 + 'Hi.\\n')"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
     assert done.returncode == 0 and done.stderr == ""
+
+
+MY_RULES = """stage = "boilerplate"
+concept = "my markers"
+
+[[rule]]
+id = "ad-slot-marker"
+pattern = '(?i)story continues below'
+reason = "my narrower version of the bundled rule"
+examples = ["Story continues below"]
+keep = ["The story continues below the surface."]
+
+[[rule]]
+id = "my-feed-promo"
+pattern = '(?i)subscribe to our feed'
+reason = "my own marker"
+examples = ["Subscribe to our feed"]
+keep = ["They subscribe to many feeds."]
+"""
+
+
+def _listing(capsys, *argv: str) -> dict[str, dict[str, str]]:
+    """`cleaner rules --json`: stage -> rule id -> reason."""
+    assert main(["rules", "--json", *argv]) == OK
+    return {
+        s["stage"]: {r["id"]: r["reason"] for r in s["rules"]} for s in json.loads(capsys.readouterr().out)
+    }
+
+
+def test_user_rules_extend_and_override_the_bundled_ones(tmp_path, capsys):
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "markers.toml").write_text(MY_RULES, encoding="utf-8")
+    bundled = _listing(capsys)
+    mine = _listing(capsys, "--rules", str(tmp_path / "mine"))
+    # every bundled rule is still there, the one with my stage and id replaced in place, mine added
+    assert set(mine["boilerplate"]) == set(bundled["boilerplate"]) | {"my-feed-promo"}
+    assert list(mine["boilerplate"]).index("ad-slot-marker") == list(bundled["boilerplate"]).index(
+        "ad-slot-marker"
+    )
+    assert mine["boilerplate"]["ad-slot-marker"] == "my narrower version of the bundled rule"
+    assert {s: r for s, r in mine.items() if s != "boilerplate"} == {
+        s: r for s, r in bundled.items() if s != "boilerplate"
+    }
+    # --only-rules: mine alone
+    only = _listing(capsys, "--rules", str(tmp_path / "mine"), "--only-rules")
+    assert {s: set(r) for s, r in only.items() if r} == {"boilerplate": {"ad-slot-marker", "my-feed-promo"}}
+
+
+def test_only_rules_needs_rules(capsys):
+    assert main(["rules", "--only-rules"]) == USAGE
+    assert "--only-rules needs --rules" in capsys.readouterr().err
+
+
+def test_a_settings_file_by_any_name(tmp_path, capsys):
+    settings = tmp_path / "straight-quotes.toml"
+    settings.write_text('[settings.canonical]\nquotes = "straight"\n', encoding="utf-8")
+    assert main(["rules", "--json", "--settings", str(settings)]) == OK
+    stages = {s["stage"]: s for s in json.loads(capsys.readouterr().out)}
+    assert stages["canonical"]["settings"]["quotes"] == "straight"
+    assert len(stages["boilerplate"]["rules"]) > 10  # the bundled rules stay
+    # given as a rule file, it says what a settings file is and how to pass one
+    assert main(["rules", "--rules", str(settings)]) == USAGE
+    err = capsys.readouterr().err
+    assert "settings keys (settings) in a rule file" in err
+    assert "named pipeline.toml in a rule directory" in err and "--settings FILE" in err
+    assert main(["rules", "--settings", str(tmp_path / "nope.toml")]) == USAGE
+    assert "no such settings file" in capsys.readouterr().err
+
+
+def test_names_are_repaired_in_captions_moved_to_the_metadata(capsys):
+    assert main(["explain", "--json", str(SEED)]) == OK
+    record = json.loads(capsys.readouterr().out)
+    caption = record["metadata"]["caption"][0]
+    assert "Steve Witkoff" in caption and "Whitkov" not in caption
+    (repair,) = [e for e in record["metadata_edits"] if e["key"] == "caption"]
+    assert repair["stage"] == "names" and repair["rule"] == "witkoff" and repair["index"] == 0
+    assert (repair["old"], repair["new"]) == ("Whitkov", "Witkoff") and repair["reason"]
+    assert caption[repair["start"] : repair["start"] + len(repair["new"])] == "Witkoff"
+
+
+def test_metadata_repairs_leave_the_text_edits_replayable_and_the_callers_metadata_alone():
+    from cleaner import Cleaner
+    from cleaner.document import replay
+
+    cleaner = Cleaner()
+    text = SEED.read_text(encoding="utf-8")
+    given = {"caption": ["Envoy Steve Whitkov arrives."]}
+    result = cleaner.clean(text, metadata=given)
+    assert replay(text, result.edits) == result.text
+    assert result.metadata["caption"][0] == "Envoy Steve Witkoff arrives."
+    assert given == {"caption": ["Envoy Steve Whitkov arrives."]}  # a new list, not the caller's changed
+    assert result.metadata_edits and all(e.edit.stage == "names" for e in result.metadata_edits)
+    again = cleaner.clean(result.text, metadata=result.metadata)
+    assert not again.metadata_edits  # idempotent: nothing left to repair
+
+
+def test_explain_shows_a_metadata_repair(capsys):
+    assert main(["explain", str(SEED)]) == OK
+    out = capsys.readouterr().out
+    assert "metadata repair: caption[0]: Whitkov -> Witkoff  names/witkoff: " in out

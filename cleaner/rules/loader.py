@@ -1,5 +1,10 @@
 """Load a rule set: read the TOML files, apply ``pipeline.toml`` (stage order, limits, settings,
-``disable``) and each rule file, and report every problem at once."""
+``disable``) and each rule file, and report every problem at once.
+
+A user's rules extend the bundled set when it is loaded with them (``bundled=True``, what ``cleaner
+--rules DIR`` does, or the path ``default`` among the paths): a rule of theirs with a bundled rule's
+stage and id replaces it where it stood, any other is added. Settings files (``pipeline.toml`` in a rule
+directory, or any file given as ``settings``) apply in order, the bundled one first."""
 
 from __future__ import annotations
 
@@ -19,33 +24,47 @@ _LIMITS = tuple(f.name for f in fields(Limits))
 _PIPELINE_KEYS = {"stages", "disable", "settings", *_LIMITS}
 
 
-def load_rules(paths: Iterable[str | Path] | str | Path | None = None) -> RuleSet:
+def load_rules(
+    paths: Iterable[str | Path] | str | Path | None = None,
+    *,
+    bundled: bool = False,
+    settings: Iterable[str | Path] = (),
+) -> RuleSet:
     """Load and validate one or more rule directories or files (``None``: the bundled set).
 
-    The literal path ``default`` stands for the bundled set, so ``--rules default --rules mine.toml``
-    extends the defaults. Raises :class:`RuleError` listing every problem found.
+    ``bundled``: the bundled set first, extended and overridden by the paths' rules (see the module's
+    docstring); otherwise the paths alone, where the literal path ``default`` stands for the bundled
+    set. ``settings``: settings files by any name, read as ``pipeline.toml`` is, after the rule files.
+    Raises :class:`RuleError` listing every problem found.
     """
     if paths is None:
         paths = [default_rules_dir()]
     elif isinstance(paths, str | Path):
         paths = [paths]
+    paths = [default_rules_dir() if str(p) == "default" else Path(p) for p in paths]
+    if bundled and default_rules_dir() not in paths:
+        paths.insert(0, default_rules_dir())
     files: list[Path] = []
     problems = Problems()
     for p in paths:
-        p = default_rules_dir() if str(p) == "default" else Path(p)
         if p.is_dir():
             files.extend(sorted(p.glob("*.toml")))
         elif p.is_file():
             files.append(p)
         else:
             problems.add(p, "no such rule file or directory")
-    return _Loader(files, problems).load()
+    extra = [Path(p) for p in settings]
+    for p in extra:
+        if not p.is_file():
+            problems.add(p, "no such settings file")
+    return _Loader(files, problems, [p for p in extra if p.is_file()]).load()
 
 
 class _Loader:
-    def __init__(self, files: list[Path], problems: Problems):
+    def __init__(self, files: list[Path], problems: Problems, settings: list[Path] = ()):
         self.files = files
         self.problems = problems
+        self.settings_files = list(settings)  # read as pipeline.toml is, whatever their names
         from cleaner.stages import registry  # here: importing cleaner (a pytest plugin) loads no stage
 
         self.stages = registry()
@@ -62,22 +81,51 @@ class _Loader:
                 continue
             if f.name == PIPELINE_FILE:
                 self._pipeline(f, data, pipeline)
+            elif _looks_like_settings(data):
+                self.problems.add(
+                    f,
+                    f"settings keys ({', '.join(sorted(set(data) & _PIPELINE_KEYS))}) in a rule file",
+                    hint=f"a settings file is named {PIPELINE_FILE} in a rule directory, or given by any "
+                    "name with --settings FILE (Python: load_rules(..., settings=[FILE])); a rule file "
+                    "has 'stage' and [[rule]] tables",
+                )
             else:
                 parsed.append((f, text, data))
+        for f in self.settings_files:
+            _, data = self._read(f)
+            if data is not None:
+                self._pipeline(f, data, pipeline)
         limits = Limits(**pipeline["limits"])
         timeout = float(limits.pattern_timeout)
+        bundled_dir = default_rules_dir().resolve()
+        bundled: dict[str, str] = {}  # id -> stage, of the bundled rules a user's rule may replace
         for f, text, data in parsed:
+            mine = f.resolve().parent != bundled_dir
             for rule in rule_file(f, text, data, timeout, self.stages, self.problems):
+                if mine and bundled.get(rule.id) == rule.stage:  # the user's version of a bundled rule
+                    del bundled[rule.id]
+                    stage_rules = rules[rule.stage]
+                    stage_rules[[r.id for r in stage_rules].index(rule.id)] = rule
+                    seen_ids[rule.id] = rule.source
+                    continue
                 if rule.id in seen_ids:
+                    where = seen_ids[rule.id]
                     self.problems.add(
                         f,
                         "duplicate rule id",
                         line=int(rule.source.rpartition(":")[2] or 0) or None,
                         rule=rule.id,
-                        hint=f"already defined at {seen_ids[rule.id]}; ids are unique across the set",
+                        hint=f"already defined at {where}; ids are unique across the set"
+                        + (
+                            "; a rule replaces a bundled rule of its own stage only"
+                            if rule.id in bundled
+                            else ""
+                        ),
                     )
                     continue
                 seen_ids[rule.id] = rule.source
+                if not mine:
+                    bundled[rule.id] = rule.stage
                 rules.setdefault(rule.stage, []).append(rule)
         for rid in pipeline["disable"]:
             if rid not in seen_ids:
@@ -99,7 +147,7 @@ class _Loader:
             pattern_timeout=timeout,
             max_document_chars=int(limits.max_document_chars),
             time_budget=float(limits.time_budget),
-            sources=tuple(str(f) for f in self.files),
+            sources=tuple(str(f) for f in [*self.files, *self.settings_files]),
         )
 
     def _read(self, f: Path) -> tuple[str, dict | None]:
@@ -198,3 +246,8 @@ class _Loader:
                 hint=f"keep the default order: {', '.join(self.stages)}",
             )
         return stages
+
+
+def _looks_like_settings(data: dict) -> bool:
+    """A file with settings keys and none of a rule file's: a settings file under another name."""
+    return bool(set(data) & _PIPELINE_KEYS) and not set(data) & {"stage", "rule"}

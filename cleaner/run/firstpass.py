@@ -51,6 +51,7 @@ def prepare(
     *,
     html: bool = False,
     out_dir: Path | None = None,
+    seen: Callable[[int], None] | None = None,
 ) -> Cleaner:
     """The first pass: the cleaner for the second, its stages built from the corpus statistics.
 
@@ -58,17 +59,21 @@ def prepare(
     building a stage offloads (the names stage weighs its candidates against wordfreq's lists, one
     language per task) while this process loads the language profiles: it never loads those lists
     (some 370 MB), so workers forked from it next do not carry them either. With ``out_dir``, the HTML
-    pages' extractions are spooled there for the second pass (see :func:`carried`)."""
+    pages' extractions are spooled there for the second pass (see :func:`carried`). ``seen(n)`` hears of
+    the documents read, ``n`` at a time (one by one here, a batch's when workers read them), so a progress
+    display moves inside a large JSONL file and knows the second pass's total."""
+    seen = seen or _ignore
     spool = None if out_dir is None else out_dir / SPOOL
     todo = (i for i in items if i.path != STDIN)
     total = cleaner.corpus_stats()  # empty, each with its stage's memory bound
     if not engine.parallel:
         for item in todo:
-            absorb_stats(total, stats_of(cleaner, item, html, spool))
+            absorb_stats(total, stats_of(cleaner, item, html, spool, seen))
         return cleaner.with_corpus_stats(total)
     engine.broadcast(cleaner)
-    for _, stats in engine.ordered(_stats_task, batched(todo, STATS_BATCH), html, spool):
+    for _, (stats, documents) in engine.ordered(_stats_task, batched(todo, STATS_BATCH), html, spool):
         absorb_stats(total, stats)
+        seen(documents)
     if not engine.local:  # a cluster's driver forks no workers: it may as well build them itself
         return cleaner.with_corpus_stats(total)
 
@@ -80,37 +85,66 @@ def prepare(
     return cleaner.with_corpus_stats(total, offload)
 
 
-def stats_of(cleaner: Cleaner, item: Item, html: bool, spool: Path | None = None) -> dict[str, Any]:
-    """The corpus statistics of one item."""
-    return cleaner.collect_corpus_stats(item_texts(cleaner, item, html, spool))
+def stats_of(
+    cleaner: Cleaner,
+    item: Item,
+    html: bool,
+    spool: Path | None = None,
+    seen: Callable[[int], None] | None = None,
+) -> dict[str, Any]:
+    """The corpus statistics of one item; ``seen(1)`` for each of its documents (see :func:`item_texts`)."""
+    return cleaner.collect_corpus_stats(item_texts(cleaner, item, html, spool, seen))
 
 
-def _stats_task(cleaner: Cleaner, batch: list[Item], html: bool, spool: Path | None) -> dict[str, Any]:
-    """The corpus statistics of a batch of items (the unit of work of a parallel first pass)."""
+def _stats_task(
+    cleaner: Cleaner, batch: list[Item], html: bool, spool: Path | None
+) -> tuple[dict[str, Any], int]:
+    """The corpus statistics of a batch of items and its number of documents (the unit of work of a
+    parallel first pass)."""
     total = cleaner.corpus_stats()
+    documents = 0
+
+    def seen(n: int) -> None:
+        nonlocal documents
+        documents += n
+
     for item in batch:
-        absorb_stats(total, stats_of(cleaner, item, html, spool))
-    return total
+        absorb_stats(total, stats_of(cleaner, item, html, spool, seen))
+    return total, documents
+
+
+def _ignore(_n: int) -> None:
+    """No one is listening to the first pass's progress."""
 
 
 def _offloaded(_cleaner: Cleaner, fn: Callable[[Any], Any], task: Any) -> Any:
     return fn(task)
 
 
-def item_texts(cleaner: Cleaner, item: Item, html: bool = False, spool: Path | None = None) -> Iterator[str]:
+def item_texts(
+    cleaner: Cleaner,
+    item: Item,
+    html: bool = False,
+    spool: Path | None = None,
+    seen: Callable[[int], None] | None = None,
+) -> Iterator[str]:
     """The texts of one item as the stages after extraction will roughly see them (HTML: the extracted
     text).
 
     With ``spool``, an HTML page's extraction is also written there, for the second pass to carry over
     instead of extracting the page again (see :func:`carried`). Unreadable items and lines yield nothing
-    here; the cleaning pass reports them.
+    here; the cleaning pass reports them. ``seen(1)`` is called once per document the cleaning pass will
+    report: each JSONL line, else the item.
     """
+    seen = seen or _ignore
     try:
         if item.kind == "jsonl":
             for _, record, error in iter_jsonl(item.path):
+                seen(1)
                 if error is None and isinstance(record.get("text"), str):
                     yield record["text"]
             return
+        seen(1)
         text, _ = decode(read_bytes(item.path))
     except InputError:
         return

@@ -12,7 +12,7 @@ import json
 import sys
 import tempfile
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from dataclasses import replace as _replace
 from pathlib import Path
@@ -21,8 +21,9 @@ from typing import Any
 from cleaner.faults import Fault, of_machine, signalled
 from cleaner.io import STDIN, AtomicWriter, InputError, Item, decode, iter_jsonl, make_parent, read_bytes
 from cleaner.pipeline import Cleaner
-from cleaner.report import RunReport
+from cleaner.report import FULL, SUMMARY, encoded, failure_record, summary_record
 from cleaner.run.firstpass import SPOOL, carried
+from cleaner.summary import RunSummary
 
 STDOUT = "standard output"
 
@@ -32,7 +33,7 @@ class Done:
     """An item's report lines (JSON text, one record each) and their tally; for a JSONL item the lines
     are in the ``spool`` file instead, so a million documents never sit in memory (see :func:`lines`)."""
 
-    tally: RunReport = field(default_factory=RunReport)
+    tally: RunSummary = field(default_factory=RunSummary)
     lines: tuple[str, ...] = ()
     spool: str | None = None
 
@@ -50,21 +51,40 @@ def lines(done: Done) -> Iterator[str]:
             Path(done.spool).unlink(missing_ok=True)
 
 
-def work(cleaner: Cleaner, item: Item, out_dir: Path | None, html: bool, verbose: bool) -> Done:
+def work(
+    cleaner: Cleaner,
+    item: Item,
+    out_dir: Path | None,
+    html: bool,
+    verbose: bool,
+    level: str = FULL,
+    tick: Callable[[], None] | None = None,
+) -> Done:
     """:func:`process_item` as an engine task: the cleaner is the engine's shared value."""
-    return process_item(cleaner, item, out_dir, html=html, verbose=verbose)
+    return process_item(cleaner, item, out_dir, html=html, verbose=verbose, level=level, tick=tick)
 
 
 def process_item(
-    cleaner: Cleaner, item: Item, out_dir: Path | None, *, html: bool = False, verbose: bool = False
+    cleaner: Cleaner,
+    item: Item,
+    out_dir: Path | None,
+    *,
+    html: bool = False,
+    verbose: bool = False,
+    level: str = FULL,
+    tick: Callable[[], None] | None = None,
 ) -> Done:
-    """Clean one item and write its output (to ``out_dir``, or standard output when it is None)."""
+    """Clean one item and write its output (to ``out_dir``, or standard output when it is None).
+    ``level``: the report's, :data:`~cleaner.report.FULL` or :data:`~cleaner.report.SUMMARY`. ``tick()``
+    is called as each document of a JSONL item is taken up (progress inside a large file; only where the work
+    runs in the caller's process)."""
+    line = RecordLines(level)
     try:
         if item.kind == "jsonl":
-            return _jsonl(cleaner, item, out_dir)
-        return _single(cleaner, item, out_dir, html)
+            return _jsonl(cleaner, item, out_dir, line, tick)
+        return _single(cleaner, item, out_dir, html, line)
     except InputError as exc:
-        return _failed(item, str(exc))
+        return _failed(item, str(exc), line)
     except Exception as exc:  # a bug must not stop the run; -v shows where it happened
         if stop := signalled():  # a signal that library code turned into another exception
             raise stop from exc
@@ -75,15 +95,27 @@ def process_item(
             raise Fault(exc.errno, exc.strerror or str(exc), str(where)) from exc
         if verbose:
             traceback.print_exc(file=sys.stderr)
-        return _failed(item, f"internal error: {type(exc).__name__}: {exc}")
+        return _failed(item, f"internal error: {type(exc).__name__}: {exc}", RecordLines(level))
 
 
-def _failed(item: Item, reason: str) -> Done:
-    tally = RunReport()
-    return Done(tally, (tally.fail(item.path, reason, item.id),))
+class RecordLines:
+    """Counts an item's (or a run's) records into its tally (from the full record, so a summary-level report
+    summarises to the same numbers) and encodes each at the report's level."""
+
+    def __init__(self, level: str):
+        self.short = level == SUMMARY
+        self.tally = RunSummary()
+
+    def __call__(self, record: dict[str, Any]) -> str:
+        self.tally.add(record)
+        return encoded(summary_record(record) if self.short else record)
 
 
-def _single(cleaner: Cleaner, item: Item, out_dir: Path | None, html: bool) -> Done:
+def _failed(item: Item, reason: str, line: RecordLines) -> Done:
+    return Done(line.tally, (line(failure_record(item.path, reason, item.id)),))
+
+
+def _single(cleaner: Cleaner, item: Item, out_dir: Path | None, html: bool, line: RecordLines) -> Done:
     text, encoding = decode(read_bytes(item.path))
     html = html or item.kind == "html"
     if html and out_dir is not None:
@@ -99,25 +131,25 @@ def _single(cleaner: Cleaner, item: Item, out_dir: Path | None, html: bool) -> D
         else:
             target = out_dir / item.rel
             if item.path != STDIN and target.resolve() == Path(item.path).resolve():
-                return _failed(item, "refused: output would overwrite the input")
+                return _failed(item, "refused: output would overwrite the input", line)
             with AtomicWriter(target, out_dir) as fh:
                 fh.write(data)
-    tally = RunReport()
-    return Done(tally, (tally.add(result, item.path, len(text)),))
+    return Done(line.tally, (line(result.record(item.path)),))
 
 
-def _jsonl(cleaner: Cleaner, item: Item, out_dir: Path | None) -> Done:
+def _jsonl(
+    cleaner: Cleaner, item: Item, out_dir: Path | None, line: RecordLines, tick: Callable[[], None] | None
+) -> Done:
     """Clean a JSONL file line by line. The documents' report records go to a spool file next to the
     output, not into memory: a JSONL file of a million documents runs in the memory of one."""
     if out_dir is None:
         raise InputError("JSONL input needs an output directory (-o)")
     target = out_dir / item.rel
     if target.resolve() == Path(item.path).resolve():
-        return _failed(item, "refused: output would overwrite the input")
+        return _failed(item, "refused: output would overwrite the input", line)
     make_parent(target, out_dir)
     # named like AtomicWriter's temporary files, so a completed --resume removes one a crash left
     fd, spool = tempfile.mkstemp(prefix=f".{target.name}.records.", suffix=".tmp", dir=target.parent)
-    tally = RunReport()
     try:
         # surrogatepass: a lone surrogate from a \ud800 escape in the input comes back as it went in
         with (
@@ -126,21 +158,23 @@ def _jsonl(cleaner: Cleaner, item: Item, out_dir: Path | None) -> Done:
         ):
             for n, record, error in iter_jsonl(item.path):
                 where = f"{item.path}:{n}"
+                if tick is not None:
+                    tick()
                 if error:
-                    rec.write(tally.fail(where, error) + "\n")
+                    rec.write(line(failure_record(where, error)) + "\n")
                     continue
                 doc_id = str(record.get("id", f"{item.id}:{n}"))
                 if not isinstance(record.get("text"), str):
-                    rec.write(tally.fail(where, "record has no 'text' string", doc_id) + "\n")
+                    rec.write(line(failure_record(where, "record has no 'text' string", doc_id)) + "\n")
                     continue
                 result = cleaner.clean(record["text"], id=doc_id, html=record.get("html") is True)
-                rec.write(tally.add(result, where, len(record["text"])) + "\n")
+                rec.write(line(result.record(where)) + "\n")
                 if result.ok:
                     out.write(_output_line(record, result))
     except BaseException:
         Path(spool).unlink(missing_ok=True)
         raise
-    return Done(tally, spool=spool)
+    return Done(line.tally, spool=spool)
 
 
 def _output_line(record: dict[str, Any], result) -> bytes:

@@ -6,13 +6,15 @@
 
 A :class:`Job` owns everything around the per-document pipeline: the inputs and their problems, the
 first pass (corpus statistics), the engine the work runs on, the resume journal, the report file and
-the tallies; :meth:`Job.run` returns a :class:`Summary`. It stops on a fault of the machine or a signal
-by raising :class:`Stopped`, leaving the journal for a resume and no report, and raises
+the tallies; :meth:`Job.run` returns the run's :class:`~cleaner.summary.RunSummary`, the value
+``cleaner stats`` computes from the run's report, with the elapsed time. It stops on a fault of the
+machine or a signal by raising :class:`Stopped`, leaving the journal for a resume and no report, and raises
 :class:`JobError` before any work for what cannot run at all (the command line's usage errors).
 """
 
 from __future__ import annotations
 
+import copy
 import itertools
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -24,13 +26,14 @@ from pathlib import Path
 from cleaner.faults import Fault, Interrupted, signalled
 from cleaner.io import STDIN, Inputs, Item, unwritable
 from cleaner.pipeline import Cleaner
-from cleaner.report import RunReport
+from cleaner.report import FULL, REPORT_LEVELS, failure_record
 from cleaner.run.engine import Engine, at_most_one
 from cleaner.run.firstpass import drop_spool, needed, prepare
-from cleaner.run.items import Done, lines, work
+from cleaner.run.items import Done, RecordLines, lines, work
 from cleaner.run.journal import Journal, input_digest, remove_temps, run_key
 from cleaner.run.pool import PoolEngine
 from cleaner.run.reportfile import ReportFile
+from cleaner.summary import RunSummary
 
 
 class JobError(ValueError):
@@ -46,7 +49,7 @@ class JobError(ValueError):
 class Progress:
     """What a run has done so far; an :class:`Observer` sees it after each item."""
 
-    report: RunReport = field(default_factory=RunReport)
+    report: RunSummary = field(default_factory=RunSummary)  # of the documents done so far
     done: int = 0  # items finished by this run
     kept: int = 0  # items an interrupted run had finished, skipped
     written: int = 0  # outputs this run wrote
@@ -64,58 +67,25 @@ class Stopped(Exception):
 
 
 class Observer:
-    """Told of a run's progress (a progress bar, a log): subclass and override what you need."""
+    """Told of a run's progress (a progress bar, a log): subclass and override what you need. Documents
+    are counted as they are read and cleaned: one by one where the work runs in this process (inside a
+    JSONL file too), an item's (or a first-pass batch's) at once where it runs in workers."""
+
+    def read(self, documents: int) -> None:
+        """The first pass read ``documents`` more documents (only runs that take one)."""
 
     def totals(self, items: int) -> None:
         """The number of items in all, once a first pass has counted them (a run of one pass never
         knows it: the inputs are walked as they are cleaned)."""
 
+    def total_documents(self, documents: int) -> None:
+        """The number of documents in all (JSONL records, other files), told after :meth:`totals`."""
+
+    def cleaned(self, documents: int) -> None:
+        """``documents`` more documents are cleaned (or failed, or kept from an interrupted run)."""
+
     def finished(self, item: Item, progress: Progress) -> None:
         """``item`` is done (cleaned now, or kept from an interrupted run)."""
-
-
-@dataclass(frozen=True)
-class Summary:
-    """What a completed run did. ``report`` holds the same tallies with edits by rule (top rules)."""
-
-    elapsed: float  # seconds
-    items: int  # inputs done or kept
-    written: int  # outputs this run wrote
-    kept: int  # items kept from the interrupted run it resumed
-    documents: int
-    chars_in: int
-    chars_out: int
-    statuses: dict[str, int]
-    warnings: int
-    rollbacks: int  # stage applications the pipeline's guards rolled back
-    failures: tuple[str, ...]  # "path: reason", one per failed document
-    report: RunReport
-
-    @classmethod
-    def of(cls, progress: Progress, elapsed: float) -> Summary:
-        r = progress.report
-        return cls(
-            elapsed,
-            progress.done + progress.kept,
-            progress.written,
-            progress.kept,
-            r.documents,
-            r.chars_in,
-            r.chars_out,
-            dict(r.statuses),
-            r.warnings,
-            r.rollbacks,
-            tuple(r.failures),
-            r,
-        )
-
-    @property
-    def failed(self) -> int:
-        return self.report.failed
-
-    def line(self) -> str:
-        """The one-line summary the command line prints."""
-        return self.report.summary()
 
 
 class Job:
@@ -125,7 +95,8 @@ class Job:
     ``engine``: "local" (this process, or ``jobs`` worker processes), "ray" (a Ray cluster at
     ``ray_address``), or an :class:`~cleaner.run.engine.Engine`. ``resume``: keep what an interrupted
     run over the same inputs, rules and code finished. ``report``: a JSONL file with one record per
-    document ("-": standard output). ``html``: treat standard input and .txt inputs as HTML."""
+    document ("-": standard output), each with every edit (``report_level`` "full") or one count per
+    rule ("summary"). ``html``: treat standard input and .txt inputs as HTML."""
 
     def __init__(
         self,
@@ -137,6 +108,7 @@ class Job:
         jobs: int = 1,
         resume: bool = False,
         report: str | PathLike | None = None,
+        report_level: str = FULL,
         html: bool = False,
         verbose: bool = False,
         ray_address: str | None = None,
@@ -149,16 +121,20 @@ class Job:
         self.jobs = jobs
         self.resume = resume
         self.report = None if report is None else str(report)
+        self.report_level = report_level
         self.html = html
         self.verbose = verbose
         self.ray_address = ray_address
         self.observer = observer or Observer()
         self.progress = Progress()
+        self._ticks = 0  # documents of the item in hand the observer has been told of
 
     def check(self) -> Inputs:
         """The inputs, once what makes the job impossible has been ruled out (else :class:`JobError`)."""
         if self.jobs < 1:
             raise JobError("--jobs must be at least 1")
+        if self.report_level not in REPORT_LEVELS:
+            raise JobError(f"--report-level must be one of {', '.join(REPORT_LEVELS)}")
         out, ray = self.out, self.engine == "ray"
         first = list(itertools.islice(Inputs(self.inputs), 2))  # before leaving out what is inside out
         if out is None and (len(first) != 1 or first[0].kind == "jsonl" or Path(self.inputs[0]).is_dir()):
@@ -181,7 +157,7 @@ class Job:
                 raise JobError(f"cannot write to the {name} {directory}: {why}")
         return items
 
-    def run(self) -> Summary:
+    def run(self) -> RunSummary:
         """Clean every item and publish the report; raises :class:`JobError` (nothing ran) or
         :class:`Stopped` (a fault or a signal: the journal stays for a resume; no report, no temporary
         file is left)."""
@@ -196,7 +172,9 @@ class Job:
             if stop := signalled():  # turned into another exception by library code on its way up
                 raise Stopped(stop, self.progress) from exc
             raise
-        return Summary.of(self.progress, time.monotonic() - started)
+        summary = copy.deepcopy(self.progress.report)
+        summary.elapsed = time.monotonic() - started
+        return summary
 
     def _engine(self, items: Iterable[Item]) -> Engine:
         if isinstance(self.engine, Engine):
@@ -222,11 +200,13 @@ class Job:
                     # two passes: corpus statistics over the whole input first, so every document is
                     # cleaned by the same corpus consensus
                     counted = _Counted(items)
-                    cleaner = prepare(cleaner, counted, engine, html=self.html, out_dir=out)
+                    read = _Read(self.observer)
+                    cleaner = prepare(cleaner, counted, engine, html=self.html, out_dir=out, seen=read)
                     progress.total = counted.n
                     self.observer.totals(counted.n)
+                    self.observer.total_documents(read.n)
                 if out is not None:
-                    journal = Journal(out, run_key(cleaner, self.html), resume=self.resume)
+                    journal = Journal(out, run_key(cleaner, self.html, self.report_level), resume=self.resume)
                 sink = ReportFile(self.report)
                 if engine.forks:
                     # workers forked from a warmed-up process share one copy of its language profiles
@@ -234,12 +214,17 @@ class Job:
                     cleaner.warm_up()
                 engine.broadcast(cleaner)
                 skip = journal.finished if journal is not None else None
-                for item, done in engine.ordered(work, items, out, self.html, self.verbose, skip=skip):
+                # documents are counted one by one only where the work runs in this process
+                tick = None if engine.parallel else self._tick
+                args = (out, self.html, self.verbose, self.report_level, tick)
+                for item, done in engine.ordered(work, items, *args, skip=skip):
                     self._finish(item, done, journal, sink)
                     self.observer.finished(item, progress)
                 drop_spool(out)
+            problems = RecordLines(self.report_level)
             for p in items.problems:  # symlinks not followed, colliding outputs: the user asked for these
-                sink.write(progress.report.fail(p.path, p.reason))
+                sink.write(problems(failure_record(p.path, p.reason)))
+            progress.report.absorb(problems.tally)
             completed = True
             sink.close(publish=True)
             if journal:  # the journal goes only once the report is in place: a resume can still remake it
@@ -263,6 +248,7 @@ class Job:
                 sink.write(line)
             progress.report.absorb(tally)
             progress.kept += 1
+            self._cleaned(tally.documents)
             return
         keep = journal is not None and item.path != STDIN
         for line in lines(done):  # one at a time: a JSONL item may hold millions
@@ -273,6 +259,18 @@ class Job:
         if keep:
             progress.written += journal.add(item, _digest(item), done.tally)
         progress.done += 1
+        self._cleaned(done.tally.documents)
+
+    def _tick(self) -> None:
+        """One document of the item in hand taken up (the serial engine: progress inside a JSONL file)."""
+        self._ticks += 1
+        self.observer.cleaned(1)
+
+    def _cleaned(self, documents: int) -> None:
+        """An item of ``documents`` finished: tell the observer of those not ticked off one by one."""
+        if documents > self._ticks:
+            self.observer.cleaned(documents - self._ticks)
+        self._ticks = 0
 
 
 class _Counted:
@@ -286,6 +284,18 @@ class _Counted:
         for item in self.items:
             self.n += 1
             yield item
+
+
+class _Read:
+    """Counts the documents the first pass reads and passes the news on to the observer."""
+
+    def __init__(self, observer: Observer):
+        self.observer = observer
+        self.n = 0
+
+    def __call__(self, documents: int) -> None:
+        self.n += documents
+        self.observer.read(documents)
 
 
 def _digest(item: Item) -> str | None:

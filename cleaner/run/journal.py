@@ -30,7 +30,8 @@ from typing import IO, Any
 from cleaner.faults import Fault, writing
 from cleaner.io import STDIN, Item
 from cleaner.pipeline import Cleaner
-from cleaner.report import RunReport, encoded
+from cleaner.report import FULL, encoded
+from cleaner.summary import RunSummary
 
 JOURNAL = ".cleaner-journal"
 _RECORD = '{"record": '  # how a record line of the journal starts
@@ -42,9 +43,11 @@ _JSON_SAFE = "backslashreplace"
 _TEMP = re.compile(r"\..+\.[A-Za-z0-9_]{8}\.tmp")
 
 
-def run_key(cleaner: Cleaner, html: bool) -> str:
-    """A digest of what decides the output bytes of a run: the cleaner's fingerprint and ``--html``."""
-    return hashlib.blake2b(f"{cleaner.fingerprint} html={html}".encode(), digest_size=16).hexdigest()
+def run_key(cleaner: Cleaner, html: bool, level: str = FULL) -> str:
+    """A digest of what decides the output bytes of a run: the cleaner's fingerprint and ``--html``, and
+    the report's level (a resumed report is of one level throughout)."""
+    key = f"{cleaner.fingerprint} html={html}" + ("" if level == FULL else f" report={level}")
+    return hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
 
 
 def remove_temps(out_dir: Path) -> None:
@@ -78,7 +81,7 @@ class Journal:
         # item -> (input digest, output written, input path as given, byte offset of its first record
         # line, number of records). The records stay in the file until replayed, so memory does not grow
         # with them, and each is a line of its own, so neither does it with a JSONL item's million records.
-        self.done: dict[str, tuple[str, bool, str, int, int, RunReport]] = {}
+        self.done: dict[str, tuple[str, bool, str, int, int, RunSummary]] = {}
         self._written = 0  # record lines since the last item line
         valid_end = self._index() if resume else 0
         with writing(self.path):
@@ -106,14 +109,16 @@ class Journal:
         except OSError:
             return False
 
-    def replay(self, item: Item) -> tuple[Iterator[str], RunReport]:
+    def replay(self, item: Item) -> tuple[Iterator[str], RunSummary]:
         """The report lines the interrupted run made for a :meth:`finished` item, as it encoded them, and
         their tally. The lines name the input as that run was given it: when this run spells it
         otherwise, they are spelled anew (the one case a line is parsed)."""
         _, _, old, offset, count, tally = self.done[str(item.rel)]
         respell = old != item.path
         if respell:
-            tally.failures = [item.path + f[len(old) :] if f.startswith(old) else f for f in tally.failures]
+            for entry in (*tally.failures, *tally.warnings, *tally.rollbacks):
+                if entry["document"].startswith(old):
+                    entry["document"] = item.path + entry["document"][len(old) :]
 
         def lines() -> Iterator[str]:
             with open(self.path, "rb") as fh:
@@ -135,7 +140,7 @@ class Journal:
             self._fh.write(_RECORD + line + "}\n")  # what json.dumps would write
         self._written += 1
 
-    def add(self, item: Item, digest: str | None, tally: RunReport) -> bool:
+    def add(self, item: Item, digest: str | None, tally: RunSummary) -> bool:
         """Note a finished item, whose lines :meth:`record` wrote just before, with their ``tally``; call
         only after its output is in place. The item's line comes after its records: it is what vouches
         for them, so an interruption while the records are being written leaves the item unfinished.
@@ -211,7 +216,7 @@ class Journal:
                         if count > len(pending):
                             raise ValueError("records missing")
                         first = pending[-count] if count else end
-                        tally = RunReport.from_json(e["tally"])
+                        tally = RunSummary.from_json(e["tally"])
                         self.done[e["item"]] = (e["input"], bool(e["output"]), e["path"], first, count, tally)
                         pending = []
                 except (ValueError, KeyError, TypeError):

@@ -48,10 +48,11 @@ import functools
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import regex
 
-from cleaner.document import Document, Edit, StageResult
+from cleaner.document import Document, Edit, MetadataEdit, StageResult
 from cleaner.mechanisms.replace import check_pair_examples
 from cleaner.namestats import NameStats, is_name_token
 from cleaner.stage import STR, STRS, Field, Offload, Rule, Stage, non_overlapping
@@ -258,6 +259,7 @@ class Names(Stage):
         flagged: list[str] = []
         world = self.settings.consensus and self.settings.world
         lang, given = self._language(doc)
+        fixes: dict[str, tuple[str, str, str]] = {}  # variant -> (rule, right form, reason)
         if lang is not None and (self.candidates or world):
             counts = Counter(_NAME_TOKEN.findall(text))  # counted in C: most documents stop here
             lex = self.lexicon(lang) if world else None
@@ -265,7 +267,6 @@ class Names(Stage):
             rare = sorted(slips.union(v for v in counts if v in self.candidates))
             if rare and not given and not self.counts(text):
                 rare = []  # the language is checked only when there is something to repair
-            fixes: dict[str, tuple[str, str, str]] = {}  # variant -> (rule, right form, reason)
             lower = _LowerCase(text)  # the document's words in lower case
             # where each rare token first stands whole: found in one scan in a long text (see _SEARCHED)
             first = _first_whole(text, rare) if len(rare) > _SEARCHED else None
@@ -296,12 +297,36 @@ class Names(Stage):
                     flagged.append(f"{v} → {cand.dominant}? ({cand.evidence}; no context evidence)")
                 elif found is not None:
                     flagged.append(found[2])
-            if fixes:
-                for m in _NAME_TOKEN.finditer(text):
-                    if (fix := fixes.get(m.group())) is not None:
-                        edits.append(self.edit(fix[0], m.start(), m.end(), text, fix[1], fix[2]))
+            edits += self._fix_edits(text, fixes)
         meta = {"name_candidates": sorted(set(flagged))} if flagged else {}
-        return StageResult(edits=tuple(non_overlapping(edits)), metadata=meta)
+        repaired = self._metadata_edits(doc.metadata, fixes)
+        return StageResult(edits=tuple(non_overlapping(edits)), metadata=meta, metadata_edits=repaired)
+
+    def _fix_edits(self, text: str, fixes: Mapping[str, tuple[str, str, str]]) -> list[Edit]:
+        """The edits that put the settled ``fixes`` (variant -> rule, right form, reason) into ``text``."""
+        if not fixes:
+            return []
+        return [
+            self.edit(fix[0], m.start(), m.end(), text, fix[1], fix[2])
+            for m in _NAME_TOKEN.finditer(text)
+            if (fix := fixes.get(m.group())) is not None
+        ]
+
+    def _metadata_edits(
+        self, metadata: Mapping[str, Any], fixes: Mapping[str, tuple[str, str, str]]
+    ) -> tuple[MetadataEdit, ...]:
+        """The same repairs in the prose earlier stages moved from the text to the metadata (captions,
+        credits, bylines): the rule table's, and the fixes the document's text settled. A caption is too
+        short to settle a name on its own, so it gets no repair the text did not earn."""
+        out: list[MetadataEdit] = []
+        for key in METADATA_PROSE:
+            value = metadata.get(key) if metadata else None
+            values = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+            for index, v in enumerate(values):
+                if isinstance(v, str):
+                    found = non_overlapping([*self._table_edits(self, v), *self._fix_edits(v, fixes)])
+                    out += [MetadataEdit(key, None if value is v else index, e) for e in found]
+        return tuple(out)
 
     def _language(self, doc: Document) -> tuple[str | None, bool]:
         """The document's language where names are repaired in it (else None), and whether the record
@@ -436,6 +461,9 @@ class Names(Stage):
 
 # A name token as the stage's words are cut (_WORD: hyphenated parts kept together), capitalised
 # then lower case (is_name_token): found and counted by the regex engine, not a Python loop
+#: metadata keys whose values are prose moved out of the text, where names are repaired too
+METADATA_PROSE = ("caption", "credit", "byline")
+
 _NAME_TOKEN = regex.compile(r"(?<!\p{L})(?<!\p{L}-)\p{Lu}\p{Ll}\p{L}*(?:-\p{L}+)*")
 _LINE_WORD = regex.compile(r"\p{L}{4,}")
 
