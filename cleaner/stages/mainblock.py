@@ -153,7 +153,8 @@ def hard_wrapped(text: str) -> bool:
     ``_WRAP_FULL`` of the lines fill three quarters of it. A page's text has paragraphs far longer than
     that, or, when it is mostly menus, lines of every length.
     """
-    lengths = sorted(len(ln.norm) for ln in lines(text) if not ln.blank)
+    # str methods, not lines(): this runs on every page-like text, and only lengths matter here
+    lengths = sorted(len(line) for line in map(str.strip, text.split("\n")) if line)
     if len(lengths) < _WRAP_LEAST_LINES:
         return False
     width = lengths[int((1 - _WRAP_OUTLIERS) * (len(lengths) - 1))]
