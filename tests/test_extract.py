@@ -72,6 +72,22 @@ def test_merge_matches_lines_the_runs_cut_differently():
     assert "Away | 9" in merged and merged.count("Home") == 1
 
 
+def test_merge_takes_a_recall_line_that_holds_the_precision_text_and_much_more():
+    # A table of the page's content: the precision run kept the first rows, the recall run the whole
+    # table flattened into one line. That line shares most of its words with the precision text by
+    # holding all of it, and its new words are text the precision run cut.
+    last_row = (
+        "Residents who want to comment on the plans for the next stage of the works can write to the "
+        "council until the end of the month or speak at the public meeting in the town hall."
+    )
+    precise = "\n".join(PARAGRAPHS)
+    recalled = "| " + " | ".join([*PARAGRAPHS, last_row]) + " |"
+    merged, added = merge(precise, recalled)
+    assert (merged, added) == (recalled, 1)
+    # a few new words (a cell label) are not enough: the precision text stays as it was
+    assert merge(precise, "| Notes | " + " | ".join(PARAGRAPHS) + " |") == (precise, 0)
+
+
 # --- parse ------------------------------------------------------------------------------------------
 
 

@@ -275,9 +275,16 @@ def _shared(line: str, known: set[tuple[str, ...]]) -> bool:
     return not own or sum(p in known for p in own) >= _SHARED * len(own)
 
 
+def _unknown_pairs(line: str, known: set[tuple[str, ...]]) -> int:
+    """How many of ``line``'s word pairs ``known`` (from :func:`_pairs`) lacks."""
+    return sum(p not in known for p in _pairs(line, unigrams=False))
+
+
 def merge(precise: str, recalled: str, prose_words: int = 8, long_words: int = 25) -> tuple[str, int]:
     r"""The recall run's lines that the precision run has or that are prose, with every precision line
-    the recall run lacks put back after its predecessor; and how many lines only recall gave.
+    the recall run lacks put back after its predecessor; and how many lines only recall gave. A line
+    the precision run has counts among those when it brings ``long_words`` word pairs more: a table
+    or list the recall run flattened whole into one line, of which precision kept only a part.
 
     >>> merge("Body one.", "Menu\nBody one.\nA second paragraph of it, which the precision run cut.")
     ('Body one.\nA second paragraph of it, which the precision run cut.', 1)
@@ -290,6 +297,8 @@ def merge(precise: str, recalled: str, prose_words: int = 8, long_words: int = 2
             continue
         if _shared(line, known):
             out.append(line)
+            # a table or list the precision run cut short, flattened by recall into one long line
+            added += _unknown_pairs(line, known) >= long_words
         elif (n := word_count(line)) >= long_words or (n >= prose_words and ends_sentence(line)):
             out.append(line)
             added += 1
