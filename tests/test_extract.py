@@ -72,6 +72,77 @@ def test_merge_matches_lines_the_runs_cut_differently():
     assert "Away | 9" in merged and merged.count("Home") == 1
 
 
+def test_merge_takes_a_recall_line_that_holds_the_precision_text_and_much_more():
+    # A table of the page's content: the precision run kept the first rows, the recall run the whole
+    # table flattened into one line. That line shares most of its words with the precision text by
+    # holding all of it, and its new words are text the precision run cut.
+    last_row = (
+        "Residents who want to comment on the plans for the next stage of the works can write to the "
+        "council until the end of the month or speak at the public meeting in the town hall."
+    )
+    precise = "\n".join(PARAGRAPHS)
+    recalled = "| " + " | ".join([*PARAGRAPHS, last_row]) + " |"
+    merged, added = merge(precise, recalled)
+    assert (merged, added) == (recalled, 1)
+    # a few new words (a cell label) are not enough: the precision text stays as it was
+    assert merge(precise, "| Notes | " + " | ".join(PARAGRAPHS) + " |") == (precise, 0)
+
+
+# --- threads ----------------------------------------------------------------------------------------
+
+POSTS = "\n".join(f"Post {n}: " + p for n, p in enumerate(PARAGRAPHS * 4))
+
+
+def _chosen(body: str, recalled: str, thread: str, **settings):
+    stage = extract_module.Extract(extract_module.ExtractSettings(include_headline=False, **settings))
+    (edit,) = stage.choose("<html></html>", {"text": body}, recalled, thread).edits
+    return edit.rule, edit.new
+
+
+def test_a_stub_of_a_body_beside_many_posts_is_a_thread_and_the_posts_are_kept():
+    # A forum page or guestbook: trafilatura's body is its opening line, the posts are "comments".
+    rule, text = _chosen(
+        "What do you think of the new bridge?", "What do you think of the new bridge?", POSTS
+    )
+    assert rule == "trafilatura-thread"
+    assert text == "What do you think of the new bridge?\n" + POSTS
+
+
+def test_an_article_with_comments_keeps_only_the_article():
+    # A body of full length is an article whatever follows it: its comments stay out (DESIGN.md 1).
+    body = "\n".join(PARAGRAPHS * 4)
+    assert len(body) >= extract_module.ExtractSettings().fallback_chars
+    assert _chosen(body, body, POSTS * 3) == ("trafilatura", body)
+
+
+def test_short_article_with_a_few_comments_is_not_a_thread():
+    body = "\n".join(PARAGRAPHS)
+    assert _chosen(body, body, PARAGRAPHS[0]) == ("trafilatura", body)
+
+
+def test_thread_ratio_zero_never_takes_the_posts():
+    stub = "What do you think of the new bridge?"
+    assert _chosen(stub, stub, POSTS, thread_ratio=0.0) == ("trafilatura", stub)
+
+
+@pytest.mark.parametrize("recall_comments", [True, False])
+def test_only_the_recall_run_takes_comments_apart(monkeypatch, recall_comments):
+    import trafilatura
+
+    seen = []
+
+    def spy(tree, **options):
+        seen.append((options["favor_recall"], options["include_comments"]))
+        return None
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", spy)
+    settings = extract_module.ExtractSettings(recall_comments=recall_comments)
+    tree = parse(page("Bridge reopens", PARAGRAPHS))
+    extract_module._extract(tree, settings, "precision", metadata=True)
+    extract_module._extract(tree, settings, "recall", metadata=False)
+    assert seen == [(False, False), (True, recall_comments)]
+
+
 # --- parse ------------------------------------------------------------------------------------------
 
 

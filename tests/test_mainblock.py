@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.stages.mainblock import MainBlock, MainBlockSettings, _wrapped_prose
+from cleaner.stages.mainblock import MainBlock, MainBlockSettings, _wrapped_prose, hard_wrapped
 from cleaner.text import word_count
 from tests.conftest import with_stages
 
@@ -305,3 +305,48 @@ def test_wrapped_prose_is_told_from_a_list_of_headlines(norms, wrapped):
     prose = [False] * len(norms)
     _wrapped_prose(norms, [word_count(n) for n in norms], prose, 8)
     assert prose == [wrapped] * len(norms)
+
+
+# A report dumped as text wrapped at 72 columns: subheadings, a list, paragraphs ending short.
+WRAPPED_REPORT = "\n".join(
+    [
+        "Annual report of the village water board",
+        "Summary",
+        "The board met eleven times during the year and approved the plan to",
+        "replace the old pipes under the high street, which had leaked in three",
+        "places since the winter. Work will start in the spring and should take",
+        "about four months, during which the street will be closed to lorries.",
+        "Costs",
+        "Pipes and fittings",
+        "Labour",
+        "Road repairs",
+        "The total cost is estimated at two hundred thousand pounds, of which",
+        "the county council will pay half under its rural works scheme. The rest",
+        "will come from the board's reserves and from a small rise in the",
+        "standing charge, the first since the board was set up.",
+        "Members asked whether the work could be done in two stages to spread",
+        "the cost over two years. The engineer advised against it, because the",
+        "road would have to be opened twice and the second stage would cost more.",
+        "Next meeting",
+        "The board will next meet on the first Tuesday of March in the village",
+        "hall, where residents are welcome to ask questions about the works.",
+    ]
+)
+
+
+def test_hard_wrapped_text_is_told_from_a_page_laid_out_a_block_per_line():
+    # A text dump wrapped at a fixed width: most lines fill the width, none runs past it. A page's text
+    # has paragraphs far longer than any wrapping width, so it is not taken for wrapped.
+    assert hard_wrapped(WRAPPED_REPORT)
+    assert not hard_wrapped(PAGE)
+    assert not hard_wrapped("\n".join([*MENU, HEADLINE, *PARAGRAPHS]))
+    # too few lines to tell a width from
+    assert not hard_wrapped("\n".join(WRAPPED_SHORT_PARAGRAPHS))
+
+
+def test_hard_wrapped_text_keeps_its_subheadings_and_lists(only_mainblock):
+    # Line scores read the short lines of a wrapped report (subheadings, a list of three items, a
+    # paragraph's last line) as furniture; the stage leaves wrapped text whole instead.
+    result = only_mainblock.clean(WRAPPED_REPORT)
+    assert _mainblock_edits(result) == []
+    assert result.text == "\n\n".join(WRAPPED_REPORT.splitlines()) + "\n"

@@ -22,7 +22,8 @@ Two rule kinds, each a named mechanism with its parameters (``rules/mainblock.to
   datelines, and longer lines and short sentences (list items, dialogue, Q&A) always stay.
 
 It runs only on text laid out like a page's (a block per line, not paragraphs between blank lines; see
-:func:`one_block_per_line`), which also keeps it off the cleaner's own outputs. Do no harm: nothing happens
+:func:`one_block_per_line`), which also keeps it off the cleaner's own outputs, and not on text
+hard-wrapped at a fixed width (:func:`hard_wrapped`), whose lines are not blocks. Do no harm: nothing happens
 unless the block holds ``min_block_words`` words of prose in at least two prose lines, so a short note, a poem
 or a list is left alone. The stage runs only on plain-text inputs by default (``html = false``): on HTML,
 trafilatura has already used the DOM to find the article, and this stage's blunter signal measured worse
@@ -71,6 +72,8 @@ _HEADLINE_ENDS = (".", ",", ":", ";", "|")
 _SENTENCES = regex.compile(r"(?:\p{Ll}{3}[.!?…][\"”’]?\s+|\p{Ll}[.!?…])\p{Lu}")
 # A hard-wrapped line: wrapping widths run from about 60 to 80 characters, a line can end short of it.
 _WRAP_MIN, _WRAP_MAX = 30, 100
+# A text is taken for hard-wrapped when a share of its lines fill the width (see hard_wrapped).
+_WRAP_OUTLIERS, _WRAP_FULL, _WRAP_LEAST_LINES = 0.02, 0.4, 10
 _CONTINUES = regex.compile(r"[\p{Ll}\d(„“\"'‘]")
 _CLOSING_ENDS = (".", "!", "?", ".”", '."', "!”", "?”")
 
@@ -101,7 +104,9 @@ class MainBlock(Stage):
     def apply(self, doc: Document) -> StageResult:
         if doc.html and not self.settings.html:
             return StageResult()
-        if not one_block_per_line(doc.text):
+        # Hard-wrapped text breaks blocks across lines, so line scores cannot tell prose from furniture:
+        # left whole, since keeping a menu costs less than losing paragraphs (do no harm).
+        if not one_block_per_line(doc.text) or hard_wrapped(doc.text):
             return StageResult()
         block = next((r for r in self.rules if r.kind == "block"), None)
         gap = next((r for r in self.rules if r.kind == "gap"), None)
@@ -132,6 +137,28 @@ def one_block_per_line(text: str) -> bool:
                 adjacent += 1
         seen, previous_blank = True, False
     return adjacent > 0 and adjacent >= separated
+
+
+def hard_wrapped(text: str) -> bool:
+    """Is this text hard-wrapped at a fixed width (a mail, an archive, a ``<pre>`` page, a text dump),
+    rather than laid out a block per line?
+
+    Wrapping breaks every paragraph into lines that fill the width and never exceed it, so a line says
+    nothing of the block it belongs to: the stage's line scores would read paragraphs as furniture. The
+    width is the length that all but the longest ``_WRAP_OUTLIERS`` of lines stay within; the text is
+    wrapped when that width is one of wrapping (at most ``_WRAP_MAX`` characters) and at least
+    ``_WRAP_FULL`` of the lines fill three quarters of it. A page's text has paragraphs far longer than
+    that, or, when it is mostly menus, lines of every length.
+    """
+    # str methods, not lines(): this runs on every page-like text, and only lengths matter here
+    lengths = sorted(len(line) for line in map(str.strip, text.split("\n")) if line)
+    if len(lengths) < _WRAP_LEAST_LINES:
+        return False
+    width = lengths[int((1 - _WRAP_OUTLIERS) * (len(lengths) - 1))]
+    if not _WRAP_MIN <= width <= _WRAP_MAX:
+        return False
+    full = sum(1 for n in lengths if 4 * n >= 3 * width)
+    return full >= _WRAP_FULL * len(lengths)
 
 
 def _edits(stage, block: Rule | None, gap: Rule | None, text: str) -> list[Edit]:
