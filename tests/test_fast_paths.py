@@ -163,3 +163,13 @@ def test_first_whole_name_token_is_where_the_search_finds_it(text):
     words = set(_NAME_TOKEN.findall(text))
     first = _first_whole(text, words)
     assert {w: first.get(w, -1) for w in words} == {w: _find(w, text) for w in words}
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="Ab cD\nEfgh ", max_size=60), st.lists(st.integers(0, 60), max_size=6))
+def test_headings_decided_once_per_line_answer_as_the_line_does(text, positions):
+    from cleaner.stages.names import _Headings, _line_at, _title_case
+
+    headings = _Headings(text)
+    for at in (min(p, len(text)) for p in positions):
+        assert headings.at(at) == _title_case(_line_at(text, at))

@@ -268,6 +268,7 @@ class Names(Stage):
             if rare and not given and not self.counts(text):
                 rare = []  # the language is checked only when there is something to repair
             lower = _LowerCase(text)  # the document's words in lower case
+            headings = _Headings(text)
             # where each rare token first stands whole: found in one scan in a long text (see _SEARCHED)
             first = _first_whole(text, rare) if len(rare) > _SEARCHED else None
             for v in rare:
@@ -289,7 +290,7 @@ class Names(Stage):
                 # corpus's own names of the same key, as close, stop them (see _world_fix)
                 if v in slips and v.lower() not in lower:
                     at = max(_find(v, text) if first is None else first.get(v, -1), 0)
-                    if not _title_case(_line_at(text, at)):  # Every Word Capitalised marks no name
+                    if not headings.at(at):  # Every Word Capitalised marks no name
                         found = self._world_fix(v, counts, lower, _sentence_start(text, at), lang)
                 if found is not None and found[0] is not None:
                     fixes[v] = found
@@ -524,6 +525,21 @@ class _LowerCase:
 
 def _line_at(text: str, at: int) -> str:
     return text[text.rfind("\n", 0, at) + 1 : (text.find("\n", at) + 1 or len(text) + 1) - 1]
+
+
+class _Headings:
+    """Whether the line at a position of the text is title case (see :func:`_title_case`), decided once
+    per line: the rare tokens of a document that is one long line all stand on it, and reading its
+    words again for each of them made the stage quadratic (130 s for a 1.6 MB line)."""
+
+    def __init__(self, text: str):
+        self.text, self.seen = text, {}
+
+    def at(self, at: int) -> bool:
+        start = self.text.rfind("\n", 0, at) + 1
+        if start not in self.seen:
+            self.seen[start] = _title_case(_line_at(self.text, at))
+        return self.seen[start]
 
 
 _OPENS = regex.compile(r"(?:^|[.!?:;\"“”‘’'(\[—–]|\n)\s*$")
