@@ -208,7 +208,9 @@ class Names(Stage):
         #: key -> the names the corpus establishes with it: where corpus consensus overrules the world
         self.established: dict[str, tuple[str, ...]] = {}
         if stats is not None and self.settings.consensus:
-            listed = self.lexicon("en").listed if self.settings.world else frozenset()
+            # the listed names are asked for only after the weighing: a run with workers loads the lists
+            # in this process while they weigh (see cleaner.run.firstpass), instead of before
+            listed = (lambda: self.lexicon("en").listed) if self.settings.world else frozenset
             self.candidates = build_candidates(stats, self.settings, self.known, weigh, listed)
             self.established = _established(stats, self.settings)
 
@@ -577,19 +579,21 @@ def build_candidates(
     s: NamesSettings,
     known: dict[str, frozenset[str]],
     weigh: Weigh = weigh_here,
-    listed: frozenset[str] = frozenset(),
+    listed: Callable[[], frozenset[str]] = frozenset,
 ) -> dict[str, Candidate]:
     """Rare spellings that map to a dominant spelling, under every guard of the module docstring.
 
     The guards that need no word list come first (:func:`_rivals`); the words the remaining guards look
-    up are then weighed in one batch, so ``weigh`` can load the list once, anywhere. ``listed``: the
-    lower-cased listed names (:mod:`cleaner.worldnames`), real names however rare."""
+    up are then weighed in one batch, so ``weigh`` can load the list once, anywhere. ``listed()``: the
+    lower-cased listed names (:mod:`cleaner.worldnames`), real names however rare, asked for after the
+    weighing."""
     rivals = _rivals(stats, s, known)
     wanted: set[str] = set()
     for v, d, _, context in rivals:
         wanted.update((v, d))
         wanted.update(w for w in context if is_name_token(w))
     zipf = weigh({"en": sorted(wanted)}) if rivals else {}
+    listed_names = listed() if rivals else frozenset()
     garble_below = s.word_zipf_of("en")
     out: dict[str, Candidate] = {}
     for v, d, sim, context in rivals:
@@ -609,7 +613,7 @@ def build_candidates(
             not shared
             and (zv == 0.0 or (zv < garble_below and zipf[d, "en"] - zv >= s.world_gap))
             and v.isascii()
-            and v.lower() not in listed
+            and v.lower() not in listed_names
         )
         evidence = (
             f"{v} → {d}: {stats.docs[d]} docs spell it {d}, {stats.docs[v]} {v}; "
