@@ -139,8 +139,8 @@ class LineMemo:
     Returns, per part, the matches in text order with positions in the text: the same as running each
     part over the whole text. A text made mostly of unseen lines (a document's first pass) is scanned
     whole, one C loop per part, and its lines are noted in a set (C code too); in a later pass only the
-    unseen lines are scanned, one by one. The memo is a cache of a pure function of a line, bounded in
-    characters; it does not pickle (a worker builds its own).
+    unseen lines are scanned, joined into one text. The memo is a cache of a pure function of a line,
+    bounded in characters; it does not pickle (a worker builds its own).
     """
 
     def __init__(self, parts: Sequence[Part]):
@@ -171,15 +171,8 @@ class LineMemo:
         if len(unseen) * 4 > len(parts_lines):
             return self._scan_whole(text, parts_lines)
         found = self._found
-        for i in unseen:
-            content = parts_lines[i]
-            if content in seen:  # a line twice among the unseen ones
-                continue
-            result = tuple(tuple(part(content)) for part in self.parts)
-            seen.add(content)
-            self._chars += len(content)
-            if any(result):
-                found[content] = result
+        if unseen:
+            self._learn(list(dict.fromkeys(parts_lines[i] for i in unseen)))
         out: list[list[tuple[int, int, str]]] = [[] for _ in self.parts]
         hits = [i for i, c in enumerate(parts_lines) if c in found]
         if hits:
@@ -192,8 +185,23 @@ class LineMemo:
 
     def _scan_whole(self, text: str, parts_lines: list[str]) -> list[list[tuple[int, int, str]]]:
         out = [part(text) for part in self.parts]
-        self._seen.update(parts_lines)
+        self._file(out, parts_lines)
         self._chars += len(text)
+        return out
+
+    def _learn(self, fresh: list[str]) -> None:
+        """Find and file the matches of distinct lines not seen before: one scan per part of the lines
+        joined by "\\n" (the parts are line-local, so that finds what each line alone would), not a call
+        per line and part: a later pass meets a few dozen changed lines, and the ``regex`` module's time
+        limit costs more per call than a short line's match."""
+        joined = "\n".join(fresh)
+        self._file([part(joined) for part in self.parts], fresh)
+        self._chars += len(joined)
+
+    def _file(self, out: list[list[tuple[int, int, str]]], parts_lines: list[str]) -> None:
+        """Note ``parts_lines`` as seen and file ``out`` (each part's matches in the lines joined by
+        "\\n") under the lines they fall in, relative to each line."""
+        self._seen.update(parts_lines)
         if any(out):
             starts = [0, *itertools.accumulate(len(c) + 1 for c in parts_lines)]
             per_line: dict[int, list[list[tuple[int, int, str]]]] = {}
@@ -204,7 +212,6 @@ class LineMemo:
                     per_line.setdefault(i, [[] for _ in self.parts])[k].append((s - at, e - at, new))
             for i, result in per_line.items():
                 self._found[parts_lines[i]] = tuple(map(tuple, result))
-        return out
 
 
 class LocalRules:
