@@ -67,12 +67,17 @@ def lines(text: str) -> tuple[Line, ...]:
     return _keep(text, tuple(_split(text, 0, 0)))
 
 
+#: Builds a :class:`Line` without the named tuple's own constructor, which costs twice as much: every
+#: line of every text is built here or moved by :func:`_moved`.
+_new_tuple = tuple.__new__
+
+
 def _split(segment: str, pos: int, index: int) -> list[Line]:
     """The lines of ``segment``, which starts at ``pos`` of its text, numbered from ``index``."""
     out = []
     for i, chunk in enumerate(segment.splitlines(keepends=True), index):
         content = chunk.rstrip(LINE_BREAKS)
-        out.append(Line(i, pos, pos + len(chunk), content, " ".join(content.split())))
+        out.append(_new_tuple(Line, (i, pos, pos + len(chunk), content, " ".join(content.split()))))
         pos += len(chunk)
     return out
 
@@ -136,13 +141,9 @@ def relines(old: str, edits, new: str) -> tuple[Line, ...]:
     return _keep(new, tuple(out))
 
 
-_new_tuple = tuple.__new__
-
-
 def _moved(run: tuple[Line, ...], shift: int, delta: int) -> tuple[Line, ...] | list[Line]:
     """``run``'s lines renumbered by ``shift`` and moved by ``delta`` characters; the same objects when
-    neither changes. Built with ``tuple.__new__``: the named tuple's own constructor costs twice as much,
-    and a later pass of a long document moves every line after its first edit."""
+    neither changes (a later pass of a long document moves every line after its first edit)."""
     if not shift and not delta:
         return run
     return [
