@@ -90,7 +90,12 @@ def hidden(directory: Path) -> set[str]:
 def journal_items(out: Path) -> list[str]:
     """The items the journal vouches for, in order (the first line must be the run key; each item's
     line follows its record lines)."""
-    lines = (out / JOURNAL).read_text(encoding="utf-8").splitlines()
+    text = (out / JOURNAL).read_text(encoding="utf-8")
+    # a run that is still going may be writing a line: only whole lines (ending in a newline) count, as
+    # they do when a run resumes from the journal
+    lines = text[: text.rfind("\n") + 1].splitlines()
+    if not lines:  # created, its run key not yet written
+        return []
     first = json.loads(lines[0])
     assert set(first) == {"run"} and re.fullmatch(r"[0-9a-f]{32}", first["run"]), first
     entries = [json.loads(line) for line in lines[1:]]
