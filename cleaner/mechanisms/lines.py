@@ -179,12 +179,9 @@ class LineRules:
         if long and counts[k] > self.limit:
             return -1
         candidates = set(gated)
-        if self.always:
-            if possible is not None and not long:
-                if norm in possible:
-                    candidates.update(self.always)
-            elif _possible(self.always_union, norm):
-                candidates.update(self.always)
+        known = possible is not None and not long  # the scan covered the lines of every limit's length
+        if self.always and (norm in possible if known else _possible(self.always_union, norm)):
+            candidates.update(self.always)
         return first_match(self.rules, candidates, norm, counts, k)
 
     def _possible_lines(self, norms: list[str]) -> set[str] | None:

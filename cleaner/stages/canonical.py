@@ -89,10 +89,11 @@ class Canonical(Stage):
         text = doc.text
         if self._canonical(text):
             return StageResult()
-        if self._one_line_paragraphs(text):
+        scannable = self._scannable(text)
+        if scannable and self._one_line_paragraphs(text):
             return StageResult(edits=tuple(self._scanned_edits(text)))
         paragraphs = self._paragraphs(lines(text))
-        if self._scannable(text) and all(len(p) == 1 for p in paragraphs):
+        if scannable and all(len(p) == 1 for p in paragraphs):
             # read as lines (a page's first pass, most often): each line its own paragraph, as above
             return StageResult(edits=tuple(self._scanned_edits(text)))
         inline = _INLINE[self.settings.quotes]
@@ -154,15 +155,11 @@ class Canonical(Stage):
         return all(p and "\n" not in p and p == p.strip() for p in text[:-1].split("\n\n"))
 
     def _one_line_paragraphs(self, text: str) -> bool:
-        """True when every paragraph of ``text`` is one line and its lines break only at ``\\n``, so
-        :meth:`_scanned_edits` finds what the walk over its lines would: a later pass usually hands this
-        stage a text that is canonical but for the few places an earlier stage changed.
-
-        In ``auto`` and ``blocks`` modes a block of two or more lines would be read as one paragraph;
-        none may be there. ``\\x1f`` is white space to ``str.strip`` but not to ``\\s``: the scan's
-        idea of a line's content would differ, so a text holding it is walked."""
-        if not self._scannable(text):
-            return False
+        """True when every paragraph of a :meth:`_scannable` ``text`` is one line, seen without reading
+        its paragraphs, so :meth:`_scanned_edits` finds what the walk over its lines would: a later pass
+        usually hands this stage a text that is canonical but for the few places an earlier stage
+        changed. In ``auto`` and ``blocks`` modes a block of two or more lines would be read as one
+        paragraph; none may be there."""
         # two non-blank lines in a row are joined by a lone "\n", which stays inside a part between
         # blank lines (with some text on either side of it). Texts with a blank line of spaces between
         # single breaks are walked too: this only has to be sure when it says yes.
@@ -173,7 +170,7 @@ class Canonical(Stage):
     def _scannable(self, text: str) -> bool:
         """Whether :meth:`_scanned_edits` may stand for the walk once every paragraph is one line: the
         text breaks lines only at "\\n" and holds no \\x1f (white space to ``str.strip``, not to
-        ``\\s``), and it has a paragraph at all."""
+        ``\\s``: the scan's idea of a line's content would differ), and it has a paragraph at all."""
         return not OTHER_BREAKS.search(text) and "\x1f" not in text and bool(text.strip())
 
     def _scanned_edits(self, text: str) -> list[Edit]:
