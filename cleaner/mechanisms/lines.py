@@ -135,31 +135,69 @@ class LineRules:
         if not self.rules:
             return out
         norms = [ln.norm for ln in nonblank]
+        decided = self._decide(norms)
+        claimed = {norm for norm, index in decided.items() if index >= 0}
+        if not claimed:
+            return out
         counts = _LazyCounts(norms)
-        seen, seen_long = self._seen, self._seen_long
-        decided = {}
-        for norm in norms:
-            known = (seen if len(norm) <= _SEEN_CHARS else seen_long).get(norm)
-            if known is not None:
-                decided[norm] = known
-        todo = [k for k, norm in enumerate(norms) if norm not in decided]
-        hits = self.prefilter.candidates([norms[k] for k in todo])
-        possible = self._possible_lines([norms[k] for k in todo if len(norms[k]) <= 2 * self.limit])
-        for j, k in enumerate(todo):
+        for k in [k for k, norm in enumerate(norms) if norm in claimed]:
+            if k in taken:
+                continue
             norm = norms[k]
-            if norm in decided:  # a line that comes twice in the page is decided once
-                continue
-            decided[norm] = self._claim(norm, counts, k, hits.get(j, ()), possible)
-            self._remember(norm, decided[norm])
-        for k, norm in enumerate(norms):
-            index = decided[norm]
-            if index < 0 or k in taken:
-                continue
-            rule = self.rules[index]
+            rule = self.rules[decided[norm]]
             hit = _widen(rule, rule.pattern.fullmatch(norm), k, norms, counts, taken)
             taken.update(hit.lines)
             out.append(hit)
         return out
+
+    def _decide(self, norms: Sequence[str]) -> dict[str, int]:
+        """Each distinct line of ``norms`` -> the index of the rule that claims it (-1: none).
+
+        Lines met before are answered from the memo. Of the others, only those a scan says some rule
+        could match are asked rule by rule (:meth:`_claim`): the gated rules' required words found in
+        them, the union of the rules without requirements matching them, or too long for that scan.
+        The rest, most lines of a page, are decided "none" together: a call per line for each of them
+        was most of the stage's time, for lines no rule could match."""
+        seen, seen_long = self._seen, self._seen_long
+        decided: dict[str, int] = {}
+        todo = []
+        for norm in dict.fromkeys(norms):  # a line that comes twice in the page is decided once
+            known = seen.get(norm) if len(norm) <= _SEEN_CHARS else seen_long.get(norm)
+            if known is None:
+                todo.append(norm)
+            else:
+                decided[norm] = known
+        if not todo:
+            return decided
+        hits = self.prefilter.candidates(todo)
+        reach = 2 * self.limit  # the scan covers lines this short (see _claim)
+        possible = self._possible_lines([n for n in todo if len(n) <= reach])
+        if not self.always:
+            ask = set(hits)  # without the union, a line no gated rule wants matches nothing
+        elif possible is None:
+            ask = set(range(len(todo)))
+        else:
+            ask = {j for j, n in enumerate(todo) if n in possible or len(n) > reach}.union(hits)
+        for j in sorted(ask):
+            norm = todo[j]
+            decided[norm] = index = self._claim(norm, _LazyCounts((norm,)), 0, hits.get(j, ()), possible)
+            self._remember(norm, index)
+        if len(ask) < len(todo):
+            rest = [n for j, n in enumerate(todo) if j not in ask]
+            decided.update(dict.fromkeys(rest, -1))
+            self._remember_none(rest)
+        return decided
+
+    def _remember_none(self, norms: list[str]) -> None:
+        """Remember that no rule claims any of ``norms`` (distinct lines), in bulk."""
+        short = [n for n in norms if len(n) <= _SEEN_CHARS]
+        if len(self._seen) + len(short) > _SEEN_MAX:
+            self._seen.clear()
+        self._seen.update(dict.fromkeys(short, -1))
+        if len(short) < len(norms):
+            for n in norms:
+                if len(n) > _SEEN_CHARS:
+                    self._seen_long.put(n, -1)
 
     def _remember(self, norm: str, index: int) -> None:
         if len(norm) <= _SEEN_CHARS:
