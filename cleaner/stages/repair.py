@@ -153,8 +153,9 @@ def doubled_words(stage, rule: Rule, text: str) -> list[Edit]:
 
 @functools.cache
 def _doubled(min_length: int, rule_id: str, timeout: float) -> Pattern:
-    # the second word may differ in case ("The the"), the first sets the length
-    return Pattern(r"\b(\p{L}{" + str(min_length) + r",})([ \t]+)(?i:\1)\b", rule_id, timeout)
+    # the second word may differ in case ("The the"), the first sets the length; a word said three
+    # times goes in one edit (its repeats as a run), not one repeat a pass of the whole pipeline
+    return Pattern(r"\b(\p{L}{" + str(min_length) + r",})(?:[ \t]+(?i:\1)\b)+", rule_id, timeout)
 
 
 _CONTINUES = regex.compile(r"[,;]|\p{Ll}")
@@ -164,12 +165,20 @@ def split_paragraph(stage, rule: Rule, text: str) -> list[Edit]:
     min_before = rule.param("min_words_before", 8)
     paras = [ln for ln in lines(text) if not ln.blank]
     out = []
+    # Words of the paragraph ``prev`` ends once this scan's joins are made: a line joined to the one
+    # before it makes one paragraph with it, and that paragraph may be long enough to take the next line
+    # in turn. Counted here, a chain is joined in one pass, where asking each line alone left the rest
+    # of the chain to a later pass of the whole pipeline (a long page took four).
+    joined_words = None
     for prev, cur in itertools.pairwise(paras):
+        before = joined_words if joined_words is not None else word_count(prev.content)
+        joined_words = None
         head = cur.content.lstrip()
         if not _CONTINUES.match(head) or word_count(head) < 3:
             continue
-        if ends_sentence(prev.content) or word_count(prev.content) < min_before:
+        if ends_sentence(prev.content) or before < min_before:
             continue
+        joined_words = before + word_count(head)
         start = prev.start + len(prev.content.rstrip())
         end = cur.start + len(cur.content) - len(head)
         joiner = "" if head[0] in ",;" else " "
