@@ -38,6 +38,7 @@ import pickle
 import resource
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
@@ -94,12 +95,16 @@ def cold(cleaner: Cleaner) -> Cleaner:
     return pickle.loads(pickle.dumps(cleaner))  # stages drop their per-line memos when pickled
 
 
-def stage_times(texts: Sequence[str], cleaner: Cleaner, html: bool) -> dict[str, tuple[float, float]]:
-    """Seconds each stage's ``apply`` took over ``texts``: (first pass, later passes)."""
+def stage_times(
+    texts: Sequence[str], cleaner: Cleaner, html: bool, passes: Counter | None = None
+) -> dict[str, tuple[float, float]]:
+    """Seconds each stage's ``apply`` took over ``texts``: (first pass, later passes). ``passes``, when
+    given, counts the documents by the passes they took (how often their busiest stage ran): every
+    pass past the second is a whole pass of every stage that only a fixer's leftovers asked for."""
     cleaner = cold(cleaner)
     first: dict[str, float] = dict.fromkeys((s.name for s in cleaner.stages), 0.0)
     later = dict(first)
-    seen: set[str] = set()  # stages that have run on the current document
+    runs: Counter = Counter()  # how often each stage has run on the current document
 
     def timed(stage):
         apply = stage.apply
@@ -107,8 +112,8 @@ def stage_times(texts: Sequence[str], cleaner: Cleaner, html: bool) -> dict[str,
         def run(doc):
             t0 = time.process_time()
             out = apply(doc)
-            (later if stage.name in seen else first)[stage.name] += time.process_time() - t0
-            seen.add(stage.name)
+            (later if runs[stage.name] else first)[stage.name] += time.process_time() - t0
+            runs[stage.name] += 1
             return out
 
         return run
@@ -116,9 +121,15 @@ def stage_times(texts: Sequence[str], cleaner: Cleaner, html: bool) -> dict[str,
     for stage in cleaner.stages:
         stage.apply = timed(stage)  # an instance attribute: the shared class is untouched
     for t in texts:
-        seen.clear()
+        runs.clear()
         cleaner.clean(t, html=html)
+        if passes is not None:
+            passes[max(runs.values(), default=0)] += 1
     return {name: (first[name], later[name]) for name in first}
+
+
+def passes_line(passes: Counter) -> str:
+    return "documents by passes: " + ", ".join(f"{n}: {k}" for n, k in sorted(passes.items()))
 
 
 def sized_documents(texts: Sequence[str], sizes_kb: Sequence[int]) -> list[tuple[str, int, str]]:
@@ -251,10 +262,13 @@ def main(argv: list[str] | None = None) -> int:
     result = run(texts, cleaner, args.html, args.repeat)
     print(table(result))
     if args.stages:
-        times = stage_times(texts, cleaner, args.html)
+        passes: Counter = Counter()
+        times = stage_times(texts, cleaner, args.html, passes)
         result["stages"] = {name: [round(a, 3), round(b, 3)] for name, (a, b) in times.items()}
+        result["passes"] = {str(n): k for n, k in sorted(passes.items())}
         print()
         print(stage_table(times))
+        print(passes_line(passes))
     if args.sizes:
         result["sizes"] = size_rows(texts, cleaner, args.sizes)
         print()

@@ -128,3 +128,17 @@ def test_memory_benchmark_runs_the_cli_and_reports_peak_memory(capsys):
     row = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("| 3 |"))
     peak = row.split("|")[3].strip()
     assert peak.endswith(" MB") and float(peak.split()[0]) > 0 and "exit" not in row
+
+
+def test_stage_times_count_documents_by_passes(cleaner):
+    from collections import Counter
+
+    from benchmarks.throughput import passes_line, stage_times
+
+    passes: Counter = Counter()
+    clean = "The minister said on Monday that the talks had stalled.\n"
+    changed = "The minister said on Monday that the talks talks had stalled.\n"  # a second pass confirms
+    times = stage_times([clean, changed, clean], cleaner, False, passes)
+    assert passes == Counter({1: 2, 2: 1})
+    assert passes_line(passes) == "documents by passes: 1: 2, 2: 1"
+    assert times["repair"][0] > 0 and set(times) == {s.name for s in cleaner.stages}
