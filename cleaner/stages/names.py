@@ -22,9 +22,12 @@
      (wordfreq's lists end in web typos, Zipf 1-2: "fryday" 1.45): within ``garble_similarity`` of
      the dominant form it needs nothing more, further off the dominant form must stand in the same
      document. A spelling above it may be a real name (Rubin, Melton) and needs the shared context;
-     two different people can well appear in one document. Without evidence the candidate is only
-     flagged in the record (``name_candidates``), never changed. Context words as common as "Mr",
-     "President" or "The" (``context_zipf``) are no evidence;
+     two different people can well appear in one document. Garble is the issue's kinds of slip only
+     (one that :func:`~cleaner.worldnames.unslip` undoes, or several the skeleton folds); a listed
+     name that wordfreq counts as a word (Jonson) is a name of its own, whatever first name it shares;
+     and a document that writes both spellings, the variant more than once, writes two names. Without
+     evidence the candidate is only flagged in the record (``name_candidates``), never changed.
+     Context words as common as "Mr", "President" or "The" (``context_zipf``) are no evidence;
    - only in plainly English documents (``english_only``): German capitalises every noun, so there
      capital letters do not mark names.
 3. World evidence (``world``), with or without corpus statistics, for a capitalised token that is no
@@ -56,7 +59,7 @@ from cleaner.document import Document, Edit, MetadataEdit, StageResult
 from cleaner.mechanisms.replace import check_pair_examples
 from cleaner.namestats import NameStats, is_name_token
 from cleaner.stage import STR, STRS, Field, Offload, Rule, Stage, non_overlapping
-from cleaner.worldnames import Lexicon, keys, lexicon, unslip
+from cleaner.worldnames import Lexicon, keys, lexicon, skeleton, unslip
 
 ENTITY_KIND = {
     "canonical": Field(STR, True, help="the spelling misspellings are repaired to"),
@@ -275,8 +278,11 @@ class Names(Stage):
             first = _first_whole(text, rare) if len(rare) > _SEARCHED else None
             for v in rare:
                 cand = self.candidates.get(v)
-                # a spelling the document repeats is its own, unless a shared first name says otherwise
-                once = counts[v] <= self.settings.slip_max_count or (cand is not None and cand.shared)
+                # a spelling the document repeats is its own, unless a shared first name says otherwise;
+                # a document that also writes the dominant spelling writes two names, not one slipped
+                once = counts[v] <= self.settings.slip_max_count or (
+                    cand is not None and cand.shared and cand.dominant not in counts
+                )
                 if (
                     cand is not None
                     and once
@@ -609,11 +615,20 @@ def build_candidates(
         # a listed one or an accented one (Danièle): only a shared first name or particle makes those
         # a slip.
         zv = zipf[v, "en"]
+        listed = v.lower() in listed_names
+        # A listed name that wordfreq also counts as a real word (Jonson: a census surname of Zipf 2.55)
+        # is a name in its own right: a first name it shares with the dominant one is no evidence of a
+        # slip (Ben Jonson, Ben Johnson). One only the census knows (Patin, 1.74) may still be a slip.
+        if listed and zv >= garble_below:
+            shared = set()
+        # Garble is the issue's kinds of slip: one of them (unslip), or several that the skeleton folds
+        # (Whitkov, Witkoff). Another letter added, or two changed (Koreana, Cloie), makes another name
         garble = (
             not shared
             and (zv == 0.0 or (zv < garble_below and zipf[d, "en"] - zv >= s.world_gap))
             and v.isascii()
-            and v.lower() not in listed_names
+            and not listed
+            and _slipped(v, d)
         )
         evidence = (
             f"{v} → {d}: {stats.docs[d]} docs spell it {d}, {stats.docs[v]} {v}; "
@@ -625,6 +640,13 @@ def build_candidates(
         confident = bool(shared) or (garble and slip and sim >= s.garble_similarity)
         out[v] = Candidate(v, d, evidence, confident, in_document=garble, shared=bool(shared))
     return out
+
+
+def _slipped(v: str, d: str) -> bool:
+    """``v`` is ``d`` with the slips machine translation makes: one (:func:`unslip`), or any number the
+    skeleton folds (an h, y/i, w/v/f, doubled letters)."""
+    low = v.lower()
+    return d.lower() in unslip(low) or skeleton(low) == skeleton(d)
 
 
 def _established(stats: NameStats, s: NamesSettings) -> dict[str, tuple[str, ...]]:
