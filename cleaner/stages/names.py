@@ -57,7 +57,7 @@ import regex
 
 from cleaner.document import Document, Edit, MetadataEdit, StageResult
 from cleaner.mechanisms.replace import check_pair_examples
-from cleaner.namestats import NameStats, is_name_token
+from cleaner.namestats import PARTICLES, NameStats, is_name_token
 from cleaner.stage import STR, STRS, Field, Offload, Rule, Stage, non_overlapping
 from cleaner.worldnames import Lexicon, keys, lexicon, skeleton, unslip
 
@@ -66,10 +66,6 @@ ENTITY_KIND = {
     "variants": Field(STRS, help="legitimate other spellings, never merged with each other"),
     "misspellings": Field(STRS, True, help="known wrong spellings, repaired to the canonical form"),
 }
-#: Lower-case words that still tie a name to its context: particles of surnames.
-_PARTICLES = frozenset(
-    {"von", "van", "der", "den", "de", "di", "da", "del", "al", "el", "bin", "ben", "la", "le"}
-)
 CONSENSUS = "corpus-consensus"
 DOCUMENT = "document-consensus"
 WORLD = "world-names"
@@ -168,6 +164,24 @@ def weigh_here(wanted: Mapping[str, Sequence[str]]) -> dict[tuple[str, str], flo
     return out
 
 
+def _lexicon_first(lex: Lexicon, weigh: Weigh) -> Weigh:
+    """``weigh``, answering the English words the lexicon holds from it: loading wordfreq's list again
+    took half the candidates' time in corpus mode (the lexicon has the same Zipf values)."""
+
+    def first(wanted: Mapping[str, Sequence[str]]) -> dict[tuple[str, str], float]:
+        out, rest = {}, {}
+        for lang, words in wanted.items():
+            for w in words:
+                z = lex.weigh(w) if lang == lex.lang else None
+                if z is None:
+                    rest.setdefault(lang, []).append(w)
+                else:
+                    out[w, lang] = z
+        return {**out, **weigh(rest)} if rest else out
+
+    return first
+
+
 class Names(Stage):
     """Repair misspelled names from the entity table, by corpus consensus and by world evidence."""
 
@@ -214,6 +228,10 @@ class Names(Stage):
             # the listed names are asked for only after the weighing: a run with workers loads the lists
             # in this process while they weigh (see cleaner.run.firstpass), instead of before
             listed = (lambda: self.lexicon("en").listed) if self.settings.world else frozenset
+            # weighed here, the words come from the lexicon this process loads anyway; a pool's workers
+            # still weigh theirs while this process loads it
+            if self.settings.world and weigh is weigh_here:
+                weigh = _lexicon_first(self.lexicon("en"), weigh)
             self.candidates = build_candidates(stats, self.settings, self.known, weigh, listed)
             self.established = _established(stats, self.settings)
 
@@ -268,7 +286,13 @@ class Names(Stage):
         if lang is not None and (self.candidates or world):
             counts = Counter(_NAME_TOKEN.findall(text))  # counted in C: most documents stop here
             lex = self.lexicon(lang) if world else None
-            slips = {v for v in counts if lex and self._may_slip(v, lex)}
+            # most tokens are real words: that test is inlined, before a call per token (100,000 calls
+            # took a third of the stage's time on the bench's pages)
+            slips = (
+                {v for v in counts if zipf.get(v.lower(), 0.0) < lex.word_zipf and self._may_slip(v, lex)}
+                if lex and (zipf := lex.zipf)
+                else set()
+            )
             rare = sorted(slips.union(v for v in counts if v in self.candidates))
             if rare and not given and not self.counts(text):
                 rare = []  # the language is checked only when there is something to repair
@@ -606,7 +630,7 @@ def build_candidates(
         if zipf[v, "en"] >= s.english_zipf:
             continue  # an English word, not a slip
         shared = {
-            w for w in context if (is_name_token(w) and zipf[w, "en"] < s.context_zipf) or w in _PARTICLES
+            w for w in context if (is_name_token(w) and zipf[w, "en"] < s.context_zipf) or w in PARTICLES
         }
         # A spelling wordfreq has never seen, or one below the language's word threshold and world_gap
         # below the dominant one (fryday, Friday), is garble: close to a dominant name that is enough,
@@ -671,18 +695,18 @@ def _rivals(
     needing no word list: key, similarity, ambiguity, counts and the entity table."""
     from rapidfuzz.distance import Levenshtein
 
-    groups: dict[str, set[str]] = {}
     tokens = [t for t in sorted(stats.docs) if len(t) >= s.min_length and is_name_token(t)]
-    for tok in tokens:
+    established = [t for t in tokens if stats.docs[t] >= s.min_docs and not stats.lower[t.lower()]]
+    groups: dict[str, set[str]] = {}  # key -> the established names that have it: the only rivals
+    for tok in established:
         for k in keys(tok):
             groups.setdefault(k, set()).add(tok)
-    established = {t for t in tokens if stats.docs[t] >= s.min_docs and not stats.lower[t.lower()]}
     out = []
     for v in tokens:
         if stats.docs[v] > s.max_variant_docs or v in known or stats.lower[v.lower()]:
             continue
         key, skel = keys(v)
-        rivals = (groups[key] | groups[skel]) & established
+        rivals = groups.get(key, set()) | groups.get(skel, set())
         close = sorted(
             ((Levenshtein.normalized_similarity(v.lower(), d.lower()), d) for d in rivals if d != v),
             key=lambda x: (-x[0], x[1]),
