@@ -430,10 +430,13 @@ class Names(Stage):
                 # changes and no injected slip
                 if d.lower() not in unslip(low):
                     continue
-                # more often, or as often and more common in the world (a slip is rarer than its name)
+                # more often, or as often and more common in the world (a slip is rarer than its name);
+                # and, as for the world's names, a slip wordfreq has seen (Granet, 1.37: a real name)
+                # must lie world_gap below the form it is taken for
                 more = counts[d] > counts[v] or lex.frequency(d) >= lex.frequency(v) + 1.0
                 if (
                     more
+                    and (zv == 0.0 or lex.frequency(d) - zv >= s.world_gap)
                     and counts[d] >= s.document_min_count
                     and len(d) >= s.min_length
                     and d[1:].islower()
