@@ -286,13 +286,7 @@ class Names(Stage):
         if lang is not None and (self.candidates or world):
             counts = Counter(_NAME_TOKEN.findall(text))  # counted in C: most documents stop here
             lex = self.lexicon(lang) if world else None
-            # most tokens are real words: that test is inlined, before a call per token (100,000 calls
-            # took a third of the stage's time on the bench's pages)
-            slips = (
-                {v for v in counts if zipf.get(v.lower(), 0.0) < lex.word_zipf and self._may_slip(v, lex)}
-                if lex and (zipf := lex.zipf)
-                else set()
-            )
+            slips = self._slips(counts, lex) if lex else set()
             rare = sorted(slips.union(v for v in counts if v in self.candidates))
             if rare and not given and not self.counts(text):
                 rare = []  # the language is checked only when there is something to repair
@@ -377,6 +371,26 @@ class Names(Stage):
         return not self.settings.english_only or plainly_english(
             sample_words(text, 3000), self.settings.english_share
         )
+
+    def _slips(self, tokens, lex: Lexicon) -> set[str]:
+        """The ``tokens`` that :meth:`_may_slip`. The verdicts are kept: they depend on the token, the
+        lexicon and the corpus statistics only, and a corpus repeats its names (asked afresh, 100,000
+        tokens took a third of the stage's time on the bench's pages). Bounded: dropped past _VERDICTS."""
+        verdicts = self.__dict__.setdefault("_verdicts", {}).setdefault(lex.lang, {})
+        if len(verdicts) > _VERDICTS:
+            verdicts.clear()
+        out = set()
+        for v in tokens:
+            slip = verdicts.get(v)
+            if slip is None:
+                slip = verdicts[v] = self._may_slip(v, lex)
+            if slip:
+                out.add(v)
+        return out
+
+    def __getstate__(self):
+        # the verdicts are a cache (see _slips): a worker builds its own
+        return {k: v for k, v in super().__getstate__().items() if k != "_verdicts"}
 
     def _may_slip(self, v: str, lex: Lexicon) -> bool:
         """Whether ``v`` may be a slip the world can repair: a plain capitalised ASCII word, no real
@@ -484,7 +498,9 @@ class Names(Stage):
         return rule, d, why
 
     def _table_edits(self, stage, text: str) -> list[Edit]:
-        if self._table is None:
+        # a plain search for each misspelling first: most texts hold none, and the searches take half
+        # the time of the pattern's scan (the bench's text pages)
+        if self._table is None or not any(wrong in text for wrong in self._repairs):
             return []
         out = []
         for m in self._table.finditer(text):
@@ -590,6 +606,9 @@ def _title_case(line: str) -> bool:
     words = _LINE_WORD.findall(line)
     return len(words) >= 2 and 2 * sum(w[0].isupper() for w in words) > len(words)
 
+
+#: Most verdicts of :meth:`Names._slips` kept per language (some 100 bytes each)
+_VERDICTS = 200_000
 
 #: Endings that make another word of a name: plurals (the Caldwells), demonyms (Texans, Albertan)
 _DERIVED = ("s", "es", "an", "ans", "ian", "ians")
