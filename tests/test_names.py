@@ -84,6 +84,34 @@ def test_close_garble_needs_no_context(consensus_only):
     assert "no word (Zipf 0.00 < 2.0 in en)" in edit.reason
 
 
+def test_garble_must_be_a_slip_of_the_issues_kinds(consensus_only):
+    # a letter added that is no doubled letter nor an h makes another name (Bennetto, Koreana): flagged
+    doc = "Reporters asked Witkoffo about the talks on Sunday, and nobody answered the question at all."
+    result = run(consensus_only, corpus(doc), doc)
+    assert names_edits(result) == []
+    assert any(c.startswith("Witkoffo → Witkoff?") for c in result.metadata["name_candidates"])
+
+
+def test_a_listed_real_name_is_no_slip_for_a_shared_first_name(cleaner):
+    # Jonson is a census surname wordfreq knows (Zipf 2.55): Ben Jonson is not a slip of Ben Johnson.
+    # The name lists are world evidence's: the bundled settings, world on
+    texts = [f"The sprinter Ben Johnson ran on {d}, and Johnson said he felt well." for d in DAYS]
+    doc = "The poet Ben Jonson wrote plays for the king, and the critics admired them."
+    result = run(cleaner, [*texts, doc], doc)
+    assert names_edits(result) == []
+
+
+def test_a_repeated_spelling_beside_the_dominant_one_is_another_name(consensus_only):
+    # the document writes both spellings, each more than once: two names, however alike and whatever
+    # first name they share
+    doc = (
+        "Steve Whitkov met Steve Witkoff on Sunday. Whitkov spoke first, then Witkoff answered, "
+        "and the talks went well for both of them."
+    )
+    result = run(consensus_only, corpus(doc), doc)
+    assert names_edits(result) == []
+
+
 def test_distant_garble_needs_the_document_or_context(consensus_only):
     doc = "Reporters asked Whitkov about the talks on Sunday, and nobody answered the question at all."
     result = run(consensus_only, corpus(doc), doc)
@@ -389,6 +417,12 @@ def test_rare_real_names_are_not_slips(world):
             "Her colleague Cahan agreed, and Cohen closed the hearing before noon.",
             # Cahan and Cohen share a Metaphone key, but o/a is no slip of the issue's kinds: two people
             id="the document's own spelling counts only for the issue's slips",
+        ),
+        pytest.param(
+            "The painter Granett lived in Rome for many years, and Granett painted there every day. "
+            "His pupil Granet followed him to France, as the letters of both of them tell us.",
+            # wordfreq has seen Granet (Zipf 1.37): a real name, not a slip of a name no list knows
+            id="a spelling wordfreq knows is no slip of a rarer one",
         ),
     ],
 )

@@ -22,9 +22,12 @@
      (wordfreq's lists end in web typos, Zipf 1-2: "fryday" 1.45): within ``garble_similarity`` of
      the dominant form it needs nothing more, further off the dominant form must stand in the same
      document. A spelling above it may be a real name (Rubin, Melton) and needs the shared context;
-     two different people can well appear in one document. Without evidence the candidate is only
-     flagged in the record (``name_candidates``), never changed. Context words as common as "Mr",
-     "President" or "The" (``context_zipf``) are no evidence;
+     two different people can well appear in one document. Garble is the issue's kinds of slip only
+     (one that :func:`~cleaner.worldnames.unslip` undoes, or several the skeleton folds); a listed
+     name that wordfreq counts as a word (Jonson) is a name of its own, whatever first name it shares;
+     and a document that writes both spellings, the variant more than once, writes two names. Without
+     evidence the candidate is only flagged in the record (``name_candidates``), never changed.
+     Context words as common as "Mr", "President" or "The" (``context_zipf``) are no evidence;
    - only in plainly English documents (``english_only``): German capitalises every noun, so there
      capital letters do not mark names.
 3. World evidence (``world``), with or without corpus statistics, for a capitalised token that is no
@@ -54,19 +57,15 @@ import regex
 
 from cleaner.document import Document, Edit, MetadataEdit, StageResult
 from cleaner.mechanisms.replace import check_pair_examples
-from cleaner.namestats import NameStats, is_name_token
+from cleaner.namestats import PARTICLES, NameStats, is_name_token
 from cleaner.stage import STR, STRS, Field, Offload, Rule, Stage, non_overlapping
-from cleaner.worldnames import Lexicon, keys, lexicon, unslip
+from cleaner.worldnames import Lexicon, keys, lexicon, skeleton, unslip
 
 ENTITY_KIND = {
     "canonical": Field(STR, True, help="the spelling misspellings are repaired to"),
     "variants": Field(STRS, help="legitimate other spellings, never merged with each other"),
     "misspellings": Field(STRS, True, help="known wrong spellings, repaired to the canonical form"),
 }
-#: Lower-case words that still tie a name to its context: particles of surnames.
-_PARTICLES = frozenset(
-    {"von", "van", "der", "den", "de", "di", "da", "del", "al", "el", "bin", "ben", "la", "le"}
-)
 CONSENSUS = "corpus-consensus"
 DOCUMENT = "document-consensus"
 WORLD = "world-names"
@@ -165,6 +164,24 @@ def weigh_here(wanted: Mapping[str, Sequence[str]]) -> dict[tuple[str, str], flo
     return out
 
 
+def _lexicon_first(lex: Lexicon, weigh: Weigh) -> Weigh:
+    """``weigh``, answering the English words the lexicon holds from it: loading wordfreq's list again
+    took half the candidates' time in corpus mode (the lexicon has the same Zipf values)."""
+
+    def first(wanted: Mapping[str, Sequence[str]]) -> dict[tuple[str, str], float]:
+        out, rest = {}, {}
+        for lang, words in wanted.items():
+            for w in words:
+                z = lex.weigh(w) if lang == lex.lang else None
+                if z is None:
+                    rest.setdefault(lang, []).append(w)
+                else:
+                    out[w, lang] = z
+        return {**out, **weigh(rest)} if rest else out
+
+    return first
+
+
 class Names(Stage):
     """Repair misspelled names from the entity table, by corpus consensus and by world evidence."""
 
@@ -211,6 +228,10 @@ class Names(Stage):
             # the listed names are asked for only after the weighing: a run with workers loads the lists
             # in this process while they weigh (see cleaner.run.firstpass), instead of before
             listed = (lambda: self.lexicon("en").listed) if self.settings.world else frozenset
+            # weighed here, the words come from the lexicon this process loads anyway; a pool's workers
+            # still weigh theirs while this process loads it
+            if self.settings.world and weigh is weigh_here:
+                weigh = _lexicon_first(self.lexicon("en"), weigh)
             self.candidates = build_candidates(stats, self.settings, self.known, weigh, listed)
             self.established = _established(stats, self.settings)
 
@@ -265,7 +286,7 @@ class Names(Stage):
         if lang is not None and (self.candidates or world):
             counts = Counter(_NAME_TOKEN.findall(text))  # counted in C: most documents stop here
             lex = self.lexicon(lang) if world else None
-            slips = {v for v in counts if lex and self._may_slip(v, lex)}
+            slips = self._slips(counts, lex) if lex else set()
             rare = sorted(slips.union(v for v in counts if v in self.candidates))
             if rare and not given and not self.counts(text):
                 rare = []  # the language is checked only when there is something to repair
@@ -275,8 +296,11 @@ class Names(Stage):
             first = _first_whole(text, rare) if len(rare) > _SEARCHED else None
             for v in rare:
                 cand = self.candidates.get(v)
-                # a spelling the document repeats is its own, unless a shared first name says otherwise
-                once = counts[v] <= self.settings.slip_max_count or (cand is not None and cand.shared)
+                # a spelling the document repeats is its own, unless a shared first name says otherwise;
+                # a document that also writes the dominant spelling writes two names, not one slipped
+                once = counts[v] <= self.settings.slip_max_count or (
+                    cand is not None and cand.shared and cand.dominant not in counts
+                )
                 if (
                     cand is not None
                     and once
@@ -348,6 +372,26 @@ class Names(Stage):
             sample_words(text, 3000), self.settings.english_share
         )
 
+    def _slips(self, tokens, lex: Lexicon) -> set[str]:
+        """The ``tokens`` that :meth:`_may_slip`. The verdicts are kept: they depend on the token, the
+        lexicon and the corpus statistics only, and a corpus repeats its names (asked afresh, 100,000
+        tokens took a third of the stage's time on the bench's pages). Bounded: dropped past _VERDICTS."""
+        verdicts = self.__dict__.setdefault("_verdicts", {}).setdefault(lex.lang, {})
+        if len(verdicts) > _VERDICTS:
+            verdicts.clear()
+        out = set()
+        for v in tokens:
+            slip = verdicts.get(v)
+            if slip is None:
+                slip = verdicts[v] = self._may_slip(v, lex)
+            if slip:
+                out.add(v)
+        return out
+
+    def __getstate__(self):
+        # the verdicts are a cache (see _slips): a worker builds its own
+        return {k: v for k, v in super().__getstate__().items() if k != "_verdicts"}
+
     def _may_slip(self, v: str, lex: Lexicon) -> bool:
         """Whether ``v`` may be a slip the world can repair: a plain capitalised ASCII word, no real
         word or listed name, not a known form, that the corpus does not establish nor write in lower
@@ -400,10 +444,13 @@ class Names(Stage):
                 # changes and no injected slip
                 if d.lower() not in unslip(low):
                     continue
-                # more often, or as often and more common in the world (a slip is rarer than its name)
+                # more often, or as often and more common in the world (a slip is rarer than its name);
+                # and, as for the world's names, a slip wordfreq has seen (Granet, 1.37: a real name)
+                # must lie world_gap below the form it is taken for
                 more = counts[d] > counts[v] or lex.frequency(d) >= lex.frequency(v) + 1.0
                 if (
                     more
+                    and (zv == 0.0 or lex.frequency(d) - zv >= s.world_gap)
                     and counts[d] >= s.document_min_count
                     and len(d) >= s.min_length
                     and d[1:].islower()
@@ -451,7 +498,9 @@ class Names(Stage):
         return rule, d, why
 
     def _table_edits(self, stage, text: str) -> list[Edit]:
-        if self._table is None:
+        # a plain search for each misspelling first: most texts hold none, and the searches take half
+        # the time of the pattern's scan (the bench's text pages)
+        if self._table is None or not any(wrong in text for wrong in self._repairs):
             return []
         out = []
         for m in self._table.finditer(text):
@@ -558,6 +607,9 @@ def _title_case(line: str) -> bool:
     return len(words) >= 2 and 2 * sum(w[0].isupper() for w in words) > len(words)
 
 
+#: Most verdicts of :meth:`Names._slips` kept per language (some 100 bytes each)
+_VERDICTS = 200_000
+
 #: Endings that make another word of a name: plurals (the Caldwells), demonyms (Texans, Albertan)
 _DERIVED = ("s", "es", "an", "ans", "ian", "ians")
 
@@ -600,7 +652,7 @@ def build_candidates(
         if zipf[v, "en"] >= s.english_zipf:
             continue  # an English word, not a slip
         shared = {
-            w for w in context if (is_name_token(w) and zipf[w, "en"] < s.context_zipf) or w in _PARTICLES
+            w for w in context if (is_name_token(w) and zipf[w, "en"] < s.context_zipf) or w in PARTICLES
         }
         # A spelling wordfreq has never seen, or one below the language's word threshold and world_gap
         # below the dominant one (fryday, Friday), is garble: close to a dominant name that is enough,
@@ -609,11 +661,20 @@ def build_candidates(
         # a listed one or an accented one (Danièle): only a shared first name or particle makes those
         # a slip.
         zv = zipf[v, "en"]
+        listed = v.lower() in listed_names
+        # A listed name that wordfreq also counts as a real word (Jonson: a census surname of Zipf 2.55)
+        # is a name in its own right: a first name it shares with the dominant one is no evidence of a
+        # slip (Ben Jonson, Ben Johnson). One only the census knows (Patin, 1.74) may still be a slip.
+        if listed and zv >= garble_below:
+            shared = set()
+        # Garble is the issue's kinds of slip: one of them (unslip), or several that the skeleton folds
+        # (Whitkov, Witkoff). Another letter added, or two changed (Koreana, Cloie), makes another name
         garble = (
             not shared
             and (zv == 0.0 or (zv < garble_below and zipf[d, "en"] - zv >= s.world_gap))
             and v.isascii()
-            and v.lower() not in listed_names
+            and not listed
+            and _slipped(v, d)
         )
         evidence = (
             f"{v} → {d}: {stats.docs[d]} docs spell it {d}, {stats.docs[v]} {v}; "
@@ -625,6 +686,13 @@ def build_candidates(
         confident = bool(shared) or (garble and slip and sim >= s.garble_similarity)
         out[v] = Candidate(v, d, evidence, confident, in_document=garble, shared=bool(shared))
     return out
+
+
+def _slipped(v: str, d: str) -> bool:
+    """``v`` is ``d`` with the slips machine translation makes: one (:func:`unslip`), or any number the
+    skeleton folds (an h, y/i, w/v/f, doubled letters)."""
+    low = v.lower()
+    return d.lower() in unslip(low) or skeleton(low) == skeleton(d)
 
 
 def _established(stats: NameStats, s: NamesSettings) -> dict[str, tuple[str, ...]]:
@@ -649,18 +717,18 @@ def _rivals(
     needing no word list: key, similarity, ambiguity, counts and the entity table."""
     from rapidfuzz.distance import Levenshtein
 
-    groups: dict[str, set[str]] = {}
     tokens = [t for t in sorted(stats.docs) if len(t) >= s.min_length and is_name_token(t)]
-    for tok in tokens:
+    established = [t for t in tokens if stats.docs[t] >= s.min_docs and not stats.lower[t.lower()]]
+    groups: dict[str, set[str]] = {}  # key -> the established names that have it: the only rivals
+    for tok in established:
         for k in keys(tok):
             groups.setdefault(k, set()).add(tok)
-    established = {t for t in tokens if stats.docs[t] >= s.min_docs and not stats.lower[t.lower()]}
     out = []
     for v in tokens:
         if stats.docs[v] > s.max_variant_docs or v in known or stats.lower[v.lower()]:
             continue
         key, skel = keys(v)
-        rivals = (groups[key] | groups[skel]) & established
+        rivals = groups.get(key, set()) | groups.get(skel, set())
         close = sorted(
             ((Levenshtein.normalized_similarity(v.lower(), d.lower()), d) for d in rivals if d != v),
             key=lambda x: (-x[0], x[1]),
