@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from cleaner.document import Document, Edit, apply_edits
 from cleaner.stages.canonical import Canonical, CanonicalSettings
-from cleaner.text import lines, nonspace
+from cleaner.text import BoundedMemo, lines, nonspace
 
 TEXT = st.text(alphabet="ab “\"'\n\t\xa0\x85\r.", max_size=40)
 # canonical-looking texts: paragraphs of words joined by blank lines, with the odd flaw mixed in
@@ -161,7 +161,25 @@ def test_first_whole_name_token_is_where_the_search_finds_it(text):
     from cleaner.stages.names import _NAME_TOKEN, _find, _first_whole
 
     words = set(_NAME_TOKEN.findall(text))
-    first = _first_whole(text, words)
+    first = _first_whole(text, words, BoundedMemo())
+    assert {w: first.get(w, -1) for w in words} == {w: _find(w, text) for w in words}
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="AbBa -éÉx\n'", max_size=40), st.text(alphabet="AbBa -éÉx\n'", max_size=40))
+def test_words_read_line_by_line_are_the_texts_words(text, other):
+    """A long document's words come from its lines, remembered by content: the same as one scan of the
+    text, and as the search, with a memo that has met lines of another text first."""
+    from cleaner.stages.names import _NAME_TOKEN, _STANDALONE, _find, _first_whole, _LowerCase
+
+    memo = BoundedMemo()
+    _first_whole(other, set(_NAME_TOKEN.findall(other)), memo)
+    lower = _LowerCase(text, memo)
+    lower.seen = dict.fromkeys(f"q{n}" for n in range(64))  # past the searches: the token set answers
+    for word in set(_STANDALONE.findall(text + " " + other)):
+        assert (word in lower) == (_find(word, text) >= 0)
+    words = set(_NAME_TOKEN.findall(text))
+    first = _first_whole(text, words, memo)
     assert {w: first.get(w, -1) for w in words} == {w: _find(w, text) for w in words}
 
 

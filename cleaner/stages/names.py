@@ -59,6 +59,7 @@ from cleaner.document import Document, Edit, MetadataEdit, StageResult
 from cleaner.mechanisms.replace import check_pair_examples
 from cleaner.namestats import PARTICLES, NameStats, is_name_token
 from cleaner.stage import STR, STRS, Field, Offload, Rule, Stage, non_overlapping
+from cleaner.text import BoundedMemo
 from cleaner.worldnames import Lexicon, keys, lexicon, skeleton, unslip
 
 ENTITY_KIND = {
@@ -290,10 +291,11 @@ class Names(Stage):
             rare = sorted(slips.union(v for v in counts if v in self.candidates))
             if rare and not given and not self.counts(text):
                 rare = []  # the language is checked only when there is something to repair
-            lower = _LowerCase(text)  # the document's words in lower case
+            words = self.__dict__.setdefault("_line_words", BoundedMemo())  # a cache, as _verdicts
+            lower = _LowerCase(text, words)  # the document's words in lower case
             headings = _Headings(text)
             # where each rare token first stands whole: found in one scan in a long text (see _SEARCHED)
-            first = _first_whole(text, rare) if len(rare) > _SEARCHED else None
+            first = _first_whole(text, rare, words) if len(rare) > _SEARCHED else None
             for v in rare:
                 cand = self.candidates.get(v)
                 # a spelling the document repeats is its own, unless a shared first name says otherwise;
@@ -390,7 +392,7 @@ class Names(Stage):
 
     def __getstate__(self):
         # the verdicts are a cache (see _slips): a worker builds its own
-        return {k: v for k, v in super().__getstate__().items() if k != "_verdicts"}
+        return {k: v for k, v in super().__getstate__().items() if k not in ("_verdicts", "_line_words")}
 
     def _may_slip(self, v: str, lex: Lexicon) -> bool:
         """Whether ``v`` may be a slip the world can repair: a plain capitalised ASCII word, no real
@@ -540,18 +542,51 @@ _STANDALONE = regex.compile(r"(?<!\p{L})(?<!\p{L}-)\p{L}++(?!-)")
 # Words looked up in a document by searching it, before its words are read in one scan instead: a
 # scan costs what some hundreds of searches of a 1 MB text cost, and most documents ask a handful
 _SEARCHED = 64
+_LONG_TEXT = 200_000  # characters: a text this long has its words read at once
 
 
-def _first_whole(text: str, words) -> dict[str, int]:
+def _first_whole(text: str, words, memo: BoundedMemo) -> dict[str, int]:
     """Where each of ``words`` (name tokens) first stands whole in ``text``, as :func:`_find` says:
     the first name token that is the word and is not followed by a hyphen (the pattern already refuses
-    letters or a hyphenated word before it, and letters after it)."""
-    wanted, out = set(words), {}
-    for m in _NAME_TOKEN.finditer(text):
-        word = m.group()
-        if word in wanted and word not in out and text[m.end() : m.end() + 1] != "-":
-            out[word] = m.start()
+    letters or a hyphenated word before it, and letters after it).
+
+    A word of letters stands so exactly where it is a standalone word (:func:`_line_words`), so only
+    the lines whose words hold one of them are read for positions: a later pass of the pipeline meets
+    a long document's lines again and knows their words. A hyphenated name is looked for in one scan."""
+    wanted = set(words)
+    plain = {w for w in wanted if w.isalpha()}
+    out = _first_tokens(text, wanted - plain, 0, {})
+    at = 0
+    for line in text.split("\n"):
+        if not plain:
+            break
+        hit = plain.intersection(_line_words(line, memo))
+        if hit:
+            plain -= hit
+            _first_tokens(line, hit, at, out)
+        at += len(line) + 1
     return out
+
+
+def _first_tokens(text: str, wanted: set[str], at: int, out: dict[str, int]) -> dict[str, int]:
+    """Add to ``out`` where each of ``wanted`` first stands whole in ``text`` (which starts at ``at``)."""
+    if wanted:
+        for m in _NAME_TOKEN.finditer(text):
+            word = m.group()
+            if word in wanted and word not in out and text[m.end() : m.end() + 1] != "-":
+                out[word] = at + m.start()
+    return out
+
+
+def _line_words(line: str, memo: BoundedMemo) -> frozenset[str]:
+    """A line's standalone words (:data:`_STANDALONE`). The pattern is line-local (no letter or hyphen
+    is a newline), so a text's words are its lines' words; remembered by the line's content for the
+    pipeline's later passes, which meet a long document's lines again (a scan of the whole text per
+    pass made the stage's cost grow faster than the document)."""
+    found = memo.get(line)
+    if found is None:
+        found = memo.put(line, frozenset(_STANDALONE.findall(line)))
+    return found
 
 
 class _LowerCase:
@@ -559,15 +594,18 @@ class _LowerCase:
     ``_SEARCHED`` words the document's words are collected once: searched per word, a 1.5 MB page asked
     about thousands of rare tokens cost seconds (every search of an absent word reads the whole text)."""
 
-    def __init__(self, text: str):
-        self.text, self.seen = text, {}
+    def __init__(self, text: str, memo: BoundedMemo):
+        self.text, self.seen, self.memo = text, {}, memo
         self.tokens: set[str] | None = None
 
     def __contains__(self, word: str) -> bool:
         if word not in self.seen:
-            if len(self.seen) >= _SEARCHED and word.isalpha():
+            # a long text's words are read from its lines at once (a later pass knows most of them),
+            # not after dozens of searches each reading the whole text for an absent word
+            if (len(self.seen) >= _SEARCHED or len(self.text) > _LONG_TEXT) and word.isalpha():
                 if self.tokens is None:
-                    self.tokens = set(_STANDALONE.findall(self.text))
+                    lines = self.text.split("\n")
+                    self.tokens = set().union(*(_line_words(ln, self.memo) for ln in lines))
                 self.seen[word] = word in self.tokens
             else:
                 self.seen[word] = _find(word, self.text) >= 0
