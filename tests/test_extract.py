@@ -88,6 +88,29 @@ def test_merge_takes_a_recall_line_that_holds_the_precision_text_and_much_more()
     assert merge(precise, "| Notes | " + " | ".join(PARAGRAPHS) + " |") == (precise, 0)
 
 
+# --- runs that found different parts of the page ---------------------------------------------------
+
+POST = "You know me, I love pixels and I love superheroes, drawn by a reader from Leeds"
+FOOTER = "If you find anything interesting here and decide to share it, please link back"
+
+
+def test_a_short_precision_text_the_recall_run_lacks_is_kept_with_the_recall_text():
+    # A short post: the precision run took the site's footer, the recall run the post (which does not
+    # end like a sentence, so the merge alone would not take it). Neither run is trusted over the other.
+    rule, text = _chosen(FOOTER, POST + "\nNo comments yet.", "")
+    assert rule == "trafilatura-elsewhere"
+    assert text.split("\n") == [FOOTER, POST, "No comments yet."]
+
+
+def test_a_short_precision_text_the_recall_run_holds_is_kept_as_it_is():
+    body = "\n".join([PARAGRAPHS[0], POST])
+    assert _chosen(body, "Home\n" + body + "\nMore stories", "") == ("trafilatura", body)
+
+
+def test_elsewhere_share_zero_keeps_the_precision_text():
+    assert _chosen(FOOTER, POST + "\nNo comments yet.", "", elsewhere_share=0.0) == ("trafilatura", FOOTER)
+
+
 # --- threads ----------------------------------------------------------------------------------------
 
 POSTS = "\n".join(f"Post {n}: " + p for n, p in enumerate(PARAGRAPHS * 4))

@@ -14,7 +14,12 @@ and adds from recall only what looks like article text: the link lines and furni
 stay out, and the text stages take out what is left. Measured on the bench's four dev sets against
 either run alone: see the README. When the precision run leaves less than ``fallback_chars`` and the
 recall run finds ``fallback_ratio`` times as much, the recall text is taken whole (precision lost the
-article; the bench's pages where it did kept 4-30% of it).
+article; the bench's pages where it did kept 4-30% of it). When the precision run leaves less than
+``fallback_chars`` and the recall run holds less than ``elsewhere_share`` of its word pairs, the two runs
+found different parts of the page: on a short post, precision can settle on a footer or a sidebar blurb
+while recall has the post, a line or two that need not read as prose. Neither is trusted over the
+other: the recall text is taken whole with the precision lines put back (rule ``trafilatura-elsewhere``),
+and the text stages take out the furniture either brought.
 
 The recall run takes comments apart rather than pruning every section named for them, which loses
 pages whose content sits in one. Its comments stay out of the text, except on a thread: when the
@@ -78,6 +83,9 @@ class ExtractSettings:
     # A page whose body is a stub beside its "comments" is a thread (forum, guestbook, Q&A, a short post
     # and its discussion): its posts are its content. 0 = never take them.
     thread_ratio: float = 2.0
+    # A short precision text of which the recall run holds less than this share of word pairs lies
+    # elsewhere on the page than the recall run's: both are kept (rule trafilatura-elsewhere). 0 = never.
+    elsewhere_share: float = 0.5
     include_tables: bool = True  # tables in news bodies are usually content (results, figures)
     include_headline: bool = True
     max_date: str = "2100-01-01"
@@ -127,6 +135,13 @@ class Extract(Stage):
             ):
                 body, rule = recalled, "trafilatura-fallback"
                 reason += " (its recall run: the precision run left too little of the page)"
+            elif short and recalled.strip() and shared_share(body, recalled) < s.elsewhere_share:
+                rule = "trafilatura-elsewhere"
+                body = put_back(body, [ln for ln in recalled.split("\n") if ln.strip()])
+                reason += (
+                    " (its recall run whole, with the precision run's lines: the two runs found different"
+                    " parts of the page)"
+                )
             elif s.recall_lines:
                 merged, added = merge(body, recalled, s.prose_words, s.long_words)
                 if added:
@@ -331,9 +346,15 @@ def merge(precise: str, recalled: str, prose_words: int = 8, long_words: int = 2
             added += 1
     if not added:
         return precise, 0
-    # Precision lines the recall run lacks (it prunes differently, now and then): each goes back after
-    # the output line holding the precision line before it, so nothing precision found is lost.
+    return put_back(precise, out), added
+
+
+def put_back(precise: str, out: list[str]) -> str:
+    """The lines ``out``, with every line of ``precise`` they lack put back after the output line holding
+    the precision line before it, so nothing precision found is lost (the recall run prunes differently,
+    now and then)."""
     have = _pairs("\n".join(out))
+    out = list(out)
     at = 0  # output index after the last precision line seen
     for line in precise.split("\n"):
         if not line.strip():
@@ -344,7 +365,13 @@ def merge(precise: str, recalled: str, prose_words: int = 8, long_words: int = 2
         else:
             out.insert(at, line)
             at += 1
-    return "\n".join(out), added
+    return "\n".join(out)
+
+
+def shared_share(precise: str, recalled: str) -> float:
+    """The share of ``precise``'s word pairs that ``recalled`` holds (1.0 for a text without any)."""
+    own, known = _pairs(precise, unigrams=False), _pairs(recalled)
+    return sum(p in known for p in own) / len(own) if own else 1.0
 
 
 _TITLE_SEP = regex.compile(r"\s+(?:[|–—·•:]{1,2}|-)\s+")
