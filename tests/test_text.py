@@ -77,3 +77,19 @@ def test_at_least_words_answers_as_the_count(text, n):
         assert T.at_least_words(text, n) == (T.word_count(text) >= n)
     finally:
         T._PREFIX = old
+
+
+@settings(max_examples=500)
+@given(
+    st.text(alphabet="ab \n\r\t\x0b\x0c\x85\u2028\u2029.", max_size=40), st.integers(0, 9), st.integers(0, 9)
+)
+def test_lines_are_split_as_the_definition_splits_them(text, start, index):
+    """Each line: its number, its span (with the break), its content (without) and its norm."""
+    from cleaner.text import LINE_BREAKS, _split
+
+    expected, pos = [], start
+    for i, chunk in enumerate(text.splitlines(keepends=True), index):
+        content = chunk.rstrip(LINE_BREAKS)
+        expected.append((i, pos, pos + len(chunk), content, " ".join(content.split())))
+        pos += len(chunk)
+    assert [tuple(line) for line in _split(text, start, index)] == expected
