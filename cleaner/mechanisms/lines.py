@@ -105,6 +105,9 @@ class LineRules:
         self.rules = tuple(r for r in rules if r.kind == "line")
         timeout = max((r.timeout for r in self.rules), default=1.0)
         self.limit = max((_max_words(r) for r in self.rules), default=0)
+        # lines this short may be within every rule's word limit (a word takes at least two characters
+        # with its space): the union scan covers them, longer ones have their words counted first
+        self.reach = 2 * self.limit
         self.prefilter = Prefilter.for_rules(self.rules)
         self.always = self.prefilter.always
         patterns = [self.rules[i].pattern for i in self.always]
@@ -170,57 +173,45 @@ class LineRules:
         if not todo:
             return decided
         hits = self.prefilter.candidates(todo)
-        reach = 2 * self.limit  # the scan covers lines this short (see _claim)
-        possible = self._possible_lines([n for n in todo if len(n) <= reach])
+        possible = self._possible_lines([n for n in todo if len(n) <= self.reach])
         if not self.always:
             ask = set(hits)  # without the union, a line no gated rule wants matches nothing
         elif possible is None:
             ask = set(range(len(todo)))
         else:
-            ask = {j for j, n in enumerate(todo) if n in possible or len(n) > reach}.union(hits)
+            ask = {j for j, n in enumerate(todo) if n in possible or len(n) > self.reach}.union(hits)
+        new = {norm: -1 for norm in todo}
         for j in sorted(ask):
-            norm = todo[j]
-            decided[norm] = index = self._claim(norm, _LazyCounts((norm,)), 0, hits.get(j, ()), possible)
-            self._remember(norm, index)
-        if len(ask) < len(todo):
-            rest = [n for j, n in enumerate(todo) if j not in ask]
-            decided.update(dict.fromkeys(rest, -1))
-            self._remember_none(rest)
+            new[todo[j]] = self._claim(todo[j], hits.get(j, ()), possible)
+        self._remember(new)
+        decided.update(new)
         return decided
 
-    def _remember_none(self, norms: list[str]) -> None:
-        """Remember that no rule claims any of ``norms`` (distinct lines), in bulk."""
-        short = [n for n in norms if len(n) <= _SEEN_CHARS]
+    def _remember(self, decided: dict[str, int]) -> None:
+        """File the decisions on distinct lines not met before, in bulk: short lines in the memo kept
+        across pages (cleared when full), longer ones in the memo bounded in characters."""
+        short = {n: i for n, i in decided.items() if len(n) <= _SEEN_CHARS}
         if len(self._seen) + len(short) > _SEEN_MAX:
             self._seen.clear()
-        self._seen.update(dict.fromkeys(short, -1))
-        if len(short) < len(norms):
-            for n in norms:
+        self._seen.update(short)
+        if len(short) < len(decided):
+            for n, i in decided.items():
                 if len(n) > _SEEN_CHARS:
-                    self._seen_long.put(n, -1)
+                    self._seen_long.put(n, i)
 
-    def _remember(self, norm: str, index: int) -> None:
-        if len(norm) <= _SEEN_CHARS:
-            if len(self._seen) >= _SEEN_MAX:
-                self._seen.clear()
-            self._seen[norm] = index
-            return
-        self._seen_long.put(norm, index)
-
-    def _claim(self, norm: str, counts, k: int, gated, possible: set[str] | None = None) -> int:
-        """Index of the first rule that matches line ``k`` (whole line, within its ``max_words``), or -1.
-        ``possible``: lines the rules without requirements are known to fullmatch, from one scan (None:
-        ask the union line by line)."""
-        # counting words is a regex pass of its own: only for lines long enough to exceed every limit
-        # (a word takes at least two characters with its space) or that some rule could match
-        long = len(norm) > 2 * self.limit
-        if long and counts[k] > self.limit:
+    def _claim(self, norm: str, gated, possible: set[str] | None = None) -> int:
+        """Index of the first rule that matches the line ``norm`` (whole, within its ``max_words``), or
+        -1. ``gated``: the gated rules whose required words it holds; ``possible``: lines the rules
+        without requirements are known to fullmatch, from one scan (None: ask the union line by line)."""
+        counts = _LazyCounts((norm,))  # counting words is a regex pass of its own: only when asked
+        long = len(norm) > self.reach
+        if long and counts[0] > self.limit:
             return -1
         candidates = set(gated)
         known = possible is not None and not long  # the scan covered the lines of every limit's length
         if self.always and (norm in possible if known else _possible(self.always_union, norm)):
             candidates.update(self.always)
-        return first_match(self.rules, candidates, norm, counts, k)
+        return first_match(self.rules, candidates, norm, counts, 0)
 
     def _possible_lines(self, norms: list[str]) -> set[str] | None:
         """Which of ``norms`` the union of the rules without requirements fullmatches, from one scan of
