@@ -168,15 +168,17 @@ def split_paragraph(stage, rule: Rule, text: str) -> list[Edit]:
     # Words of the paragraph ``prev`` ends once this scan's joins are made: a line joined to the one
     # before it makes one paragraph with it, and that paragraph may be long enough to take the next line
     # in turn. Counted here, a chain is joined in one pass, where asking each line alone left the rest
-    # of the chain to a later pass of the whole pipeline (a long page took four).
+    # of the chain to a later pass of the whole pipeline (a long page took four). Words add up across
+    # a join (two CJK characters count as one word, so a join of odd halves may count one short: that
+    # link waits for the next pass, as every link did before).
     joined_words = None
     for prev, cur in itertools.pairwise(paras):
-        before = joined_words if joined_words is not None else word_count(prev.content)
-        joined_words = None
+        carried, joined_words = joined_words, None
         head = cur.content.lstrip()
-        if not _CONTINUES.match(head) or word_count(head) < 3:
+        if not _CONTINUES.match(head) or word_count(head) < 3 or ends_sentence(prev.content):
             continue
-        if ends_sentence(prev.content) or before < min_before:
+        before = carried if carried is not None else word_count(prev.content)
+        if before < min_before:
             continue
         joined_words = before + word_count(head)
         start = prev.start + len(prev.content.rstrip())
