@@ -391,7 +391,8 @@ class Names(Stage):
         return out
 
     def __getstate__(self):
-        # the verdicts are a cache (see _slips): a worker builds its own
+        # the verdicts (see _slips) and the lines' words (see _line_words) are caches: a worker builds
+        # its own
         return {k: v for k, v in super().__getstate__().items() if k not in ("_verdicts", "_line_words")}
 
     def _may_slip(self, v: str, lex: Lexicon) -> bool:
@@ -513,11 +514,11 @@ class Names(Stage):
         return out
 
 
-# A name token as the stage's words are cut (_WORD: hyphenated parts kept together), capitalised
-# then lower case (is_name_token): found and counted by the regex engine, not a Python loop
 #: metadata keys whose values are prose moved out of the text, where names are repaired too
 METADATA_PROSE = ("caption", "credit", "byline")
 
+# A name token as the stage's words are cut (_WORD: hyphenated parts kept together), capitalised
+# then lower case (is_name_token): found and counted by the regex engine, not a Python loop
 _NAME_TOKEN = regex.compile(r"(?<!\p{L})(?<!\p{L}-)\p{Lu}\p{Ll}\p{L}*(?:-\p{L}+)*")
 _LINE_WORD = regex.compile(r"\p{L}{4,}")
 
