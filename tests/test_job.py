@@ -3,7 +3,9 @@ engines giving the same bytes, and the corpus pass driven by a stage's declared 
 
 from __future__ import annotations
 
+import gc
 import json
+import multiprocessing
 from collections import Counter
 from pathlib import Path
 
@@ -127,3 +129,22 @@ def test_a_stage_that_declares_corpus_statistics_gets_a_first_pass(tmp_path, cle
     Job(custom, [src], tmp_path / "out", jobs=jobs, report=tmp_path / "r.jsonl").run()
     records = [json.loads(line) for line in (tmp_path / "r.jsonl").read_text().splitlines()]
     assert [r["metadata"]["corpus_docs"] for r in records] == [5] * 5
+
+
+def _freeze_count(shared, _task):
+    return gc.get_freeze_count()
+
+
+@pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="only forked workers share memory")
+def test_forked_workers_start_with_the_shared_objects_frozen_and_this_process_does_not(cleaner):
+    # Frozen, the objects a worker shares with this process are never written by its garbage collector,
+    # so their pages stay shared; this process goes back to collecting its own once the workers exist.
+    before = gc.get_freeze_count()
+    with PoolEngine(2) as engine:
+        engine.broadcast(cleaner)
+        counts = [engine.result(engine.submit(_freeze_count, n)) for n in range(4)]
+        assert gc.get_freeze_count() == before == 0
+    assert all(c > 0 for c in counts)
+    with PoolEngine(2) as engine:  # broadcast, closed before any task: nothing stays frozen either
+        engine.broadcast(cleaner)
+    assert gc.get_freeze_count() == 0
