@@ -142,3 +142,38 @@ def test_stage_times_count_documents_by_passes(cleaner):
     assert passes == Counter({1: 2, 2: 1})
     assert passes_line(passes) == "documents by passes: 1: 2, 2: 1"
     assert times["repair"][0] > 0 and set(times) == {s.name for s in cleaner.stages}
+
+
+def test_words_lost_after_the_comments_line_are_counted_apart_from_the_article():
+    body = f"The council voted for the bridge.\n{quality.COMMENTS_MARKER}\nGreat news for us all\nReply"
+    # 7 words from the marker on; the output kept the first comment, lost "Reply" and the marker's word
+    kept = "The council voted for the bridge.\n\nGreat news for us all\n"
+    assert quality.lost_in_comments(body, kept) == (7, 2)
+    # all of it kept; and a body without comments has no comment part
+    assert quality.lost_in_comments(body, body) == (7, 0)
+    assert quality.lost_in_comments("The council voted.", "") == (0, 0)
+
+
+def test_comment_rules_are_the_comment_files_and_the_comment_boundaries():
+    assert quality.comment_rule("comment-section-boundary", "/x/rules/appended.toml:23")
+    assert quality.comment_rule("leave-a-reply", "/x/rules/comments.toml:13")
+    assert not quality.comment_rule("related-articles-boundary", "/x/rules/appended.toml:5")
+
+
+def test_the_comment_line_splits_what_was_lost_and_says_what_the_articles_alone_kept():
+    result = {
+        "dataset": "dragnet",
+        "n_docs": 2,
+        "words": 100,
+        "kept": 90,
+        "comment_docs": 1,
+        "comment_words": 40,
+        "comment_lost": 7,
+        "removed_by_rule": {"appended/comment-section-boundary": 5, "mainblock/outside-main-block": 5},
+        "removed_by_comment_rules": 5,
+    }
+    (line,) = quality.comment_lines([result])
+    assert "of the 10 words lost, 7 were in the comments and 3 in the articles" in line
+    assert "which alone keep 95.00%" in line
+    assert "comment-section rules removed 5 words, the others 5" in line
+    assert quality.comment_lines([{**result, "comment_docs": 0}]) == []
