@@ -242,3 +242,18 @@ class BoundedMemo:
         self._items[key] = value
         self._chars += size
         return value
+
+    def known(self, keys) -> dict:
+        """The remembered values of those of ``keys`` that have one (a page's lines asked in one go, in
+        C, rather than a call per line)."""
+        items = self._items
+        return {k: items[k] for k in keys if k in items}
+
+    def put_many(self, values: dict) -> None:
+        """Remember each of ``values`` (line keys); it starts afresh first when they would not fit."""
+        size = sum(map(len, values))
+        if self._chars + size > self.max_chars:
+            self._items.clear()
+            self._chars = 0
+        self._items.update(values)
+        self._chars += size

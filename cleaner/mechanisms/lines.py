@@ -181,7 +181,10 @@ class LineRules:
         else:
             ask = {j for j, n in enumerate(todo) if n in possible or len(n) > self.reach}.union(hits)
         new = {norm: -1 for norm in todo}
-        for j in sorted(ask):
+        reach, limit = self.reach, self.limit
+        # a line too long for the scan is asked only within every rule's word limit: counted here, in a
+        # comprehension, not in a call per line that would count it and give up (most of them are prose)
+        for j in [j for j in sorted(ask) if len(todo[j]) <= reach or word_count(todo[j]) <= limit]:
             new[todo[j]] = self._claim(todo[j], hits.get(j, ()), possible)
         self._remember(new)
         decided.update(new)

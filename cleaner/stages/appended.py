@@ -86,6 +86,12 @@ class Appended(Stage):
         # line -> index of the first rule of the kind that matches it (-1: none), a function of the line
         # alone: the pipeline's later passes meet the same lines again
         self._memo = {kind: BoundedMemo() for kind in self.kinds}
+        # the most words a line may have for some rule of the kind to try it: longer lines (prose, most
+        # of a page) are decided "none" at once, without the prefilter's scan or a rule
+        self._reach = {
+            kind: max((r.param("max_words", _MAX_WORDS) for r in rs), default=-1)
+            for kind, (rs, _) in self.kinds.items()
+        }
 
     def __getstate__(self):
         return {**self.__dict__, "_memo": {kind: BoundedMemo() for kind in self.kinds}}  # caches
@@ -158,17 +164,17 @@ class Appended(Stage):
         whose required words the prefilter found in the line, and those without any, are tried."""
         rules, prefilter = self.kinds[kind]
         memo = self._memo[kind]
-        decided = {}
-        for n in norms:
-            if n not in decided and (i := memo.get(n)) is not None:
-                decided[n] = i
-        todo = [k for k, n in enumerate(norms) if n not in decided]
-        found = prefilter.candidates([norms[k] for k in todo])
-        for j, k in enumerate(todo):
-            if norms[k] not in decided:  # a line twice in the text is tried once
-                candidates = found.get(j, set()).union(prefilter.always)
-                i = first_match(rules, candidates, norms[k], counts, k, _MAX_WORDS)
-                decided[norms[k]] = memo.put(norms[k], i)
+        decided = memo.known(norms)
+        # the distinct lines not remembered, each with its first index (a line twice is tried once)
+        fresh = {norms[k]: k for k in reversed(range(len(norms))) if norms[k] not in decided}
+        reach = self._reach[kind]
+        new = {n: -1 for n, k in fresh.items() if counts[k] > reach}  # too long for every rule
+        ask = [(n, k) for n, k in fresh.items() if counts[k] <= reach]
+        found = prefilter.candidates([n for n, _ in ask])
+        for j, (n, k) in enumerate(ask):
+            new[n] = first_match(rules, found.get(j, set()).union(prefilter.always), n, counts, k, _MAX_WORDS)
+        memo.put_many(new)
+        decided.update(new)
 
         def match(k: int) -> Rule | None:
             i = decided[norms[k]]
