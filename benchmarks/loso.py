@@ -42,12 +42,14 @@ GRID = (
     ("gap lines up to 8 words", {}, {"max_words": 8}),
 )
 # (label, extract settings): the bundled values first. elsewhere_share decides when a short precision
-# text the recall run mostly lacks is kept beside the recall text (rule trafilatura-elsewhere).
+# text the recall run mostly lacks is kept beside the recall text (rule trafilatura-elsewhere);
+# justext_fallback whether jusText's paragraphs stand in when trafilatura finds no text (rule justext).
 HTML_GRID = (
-    ("bundled: elsewhere share 0.5", {}),
+    ("bundled: elsewhere share 0.5, jusText fallback", {}),
     ("elsewhere off", {"elsewhere_share": 0.0}),
     ("elsewhere share 0.2", {"elsewhere_share": 0.2}),
     ("elsewhere share 0.8", {"elsewhere_share": 0.8}),
+    ("jusText fallback off", {"justext_fallback": False}),
 )
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from cleaner import Cleaner
 from cleaner.cli import main
-from cleaner.document import Document
+from cleaner.document import Document, DocumentFailure
 from cleaner.stages import extract as extract_module
 from cleaner.stages.extract import merge, parse
 
@@ -116,9 +116,9 @@ def test_elsewhere_share_zero_keeps_the_precision_text():
 POSTS = "\n".join(f"Post {n}: " + p for n, p in enumerate(PARAGRAPHS * 4))
 
 
-def _chosen(body: str, recalled: str, thread: str, **settings):
+def _chosen(body: str, recalled: str, thread: str, paragraphs: str | None = None, **settings):
     stage = extract_module.Extract(extract_module.ExtractSettings(include_headline=False, **settings))
-    (edit,) = stage.choose("<html></html>", {"text": body}, recalled, thread).edits
+    (edit,) = stage.choose("<html></html>", {"text": body}, recalled, thread, paragraphs).edits
     return edit.rule, edit.new
 
 
@@ -146,6 +146,37 @@ def test_short_article_with_a_few_comments_is_not_a_thread():
 def test_thread_ratio_zero_never_takes_the_posts():
     stub = "What do you think of the new bridge?"
     assert _chosen(stub, stub, POSTS, thread_ratio=0.0) == ("trafilatura", stub)
+
+
+# --- jusText ---------------------------------------------------------------------------------------
+
+
+def test_justext_is_the_text_when_trafilatura_finds_nothing():
+    assert _chosen("", "", "", "\n".join(PARAGRAPHS)) == ("justext", "\n".join(PARAGRAPHS))
+    with pytest.raises(DocumentFailure, match="no main content"):
+        _chosen("", "", "", "")
+
+
+def test_justext_paragraphs_of_a_page_keep_the_prose_and_leave_the_menu():
+    # jusText keeps short paragraphs only near a long one (200 characters or more)
+    paragraphs = [PARAGRAPHS[0] + " " + PARAGRAPHS[1], PARAGRAPHS[2]]
+    got = extract_module.justext_paragraphs(parse(page("Bridge", paragraphs)))
+    assert got.split("\n") == paragraphs
+
+
+def test_justext_runs_only_where_trafilatura_finds_nothing(monkeypatch):
+    calls = []
+    monkeypatch.setattr(extract_module, "justext_paragraphs", lambda tree: calls.append(1) or "Found.")
+    monkeypatch.setattr(extract_module, "_extract", lambda tree, s, focus, metadata: {})
+    bridge = Document(page("Bridge", PARAGRAPHS), html=True)
+    (edit,) = extract_module.Extract(extract_module.ExtractSettings()).apply(bridge).edits
+    assert (edit.rule, calls) == ("justext", [1])
+    with pytest.raises(DocumentFailure, match="no main content"):
+        extract_module.Extract(extract_module.ExtractSettings(justext_fallback=False)).apply(bridge)
+    assert calls == [1]
+    monkeypatch.setattr(extract_module, "_extract", lambda tree, s, focus, metadata: {"text": "Body."})
+    extract_module.Extract(extract_module.ExtractSettings()).apply(bridge)
+    assert calls == [1]
 
 
 @pytest.mark.parametrize("recall_comments", [True, False])
