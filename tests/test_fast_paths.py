@@ -191,3 +191,65 @@ def test_headings_decided_once_per_line_answer_as_the_line_does(text, positions)
     headings = _Headings(text)
     for at in (min(p, len(text)) for p in positions):
         assert headings.at(at) == _title_case(_line_at(text, at))
+
+
+# words the bundled line, boundary and teaser rules are made of, and prose, so generated lines match some
+# rules, come near others and run past the word limits
+_RULE_WORDS = st.sampled_from(
+    [
+        "Related", "Articles", "More", "from", "Reuters", "18", "minutes", "ago", "Comments", "Leave", "a",
+        "Reply", "Advertisement", "Read", "also", "http://x.example/a", "Photo:", "AP", "the", "minister",
+        "said", "on", "Monday", "that", "talks", "had", "stalled.",
+    ]
+)  # fmt: skip
+_RULE_LINES = st.lists(st.lists(_RULE_WORDS, min_size=1, max_size=45).map(" ".join), min_size=1, max_size=12)
+
+
+def _first_rule(rules, norm: str, default_words: int) -> int:
+    """The reference: each rule tried on the line in order, within its word limit; no prefilter, no memo."""
+    from cleaner.text import word_count
+
+    for i, rule in enumerate(rules):
+        if word_count(norm) <= rule.param("max_words", default_words) and rule.pattern.fullmatch(norm):
+            return i
+    return -1
+
+
+@settings(max_examples=300)
+@given(norms=_RULE_LINES, met=_RULE_LINES)
+def test_appended_matcher_answers_as_the_rules_one_by_one(norms, met, cleaner):
+    # lines over every rule's word limit are decided at once and known lines come from the memo in one
+    # go: each line's answer must be the first rule that matches it, whatever the memo met first
+    from cleaner.stages.appended import _MAX_WORDS, Appended
+    from cleaner.text import word_count
+
+    stage = next(s for s in cleaner.stages if isinstance(s, Appended))
+    for kind, (rules, _) in stage.kinds.items():
+        stage._matcher(kind, met, [word_count(n) for n in met])
+        match = stage._matcher(kind, norms, [word_count(n) for n in norms])
+        for k, norm in enumerate(norms):
+            want = _first_rule(rules, norm, _MAX_WORDS)
+            assert match(k) is (rules[want] if want >= 0 else None), (kind, norm)
+
+
+@settings(max_examples=300)
+@given(norms=_RULE_LINES, met=_RULE_LINES)
+def test_line_rules_decide_as_the_rules_one_by_one(norms, met, cleaner):
+    # lines too long for the union scan have their words counted before any rule is asked
+    from cleaner.mechanisms.lines import DEFAULT_MAX_WORDS, LineRules
+
+    for stage in cleaner.stages:
+        for rules in (v for v in vars(stage).values() if isinstance(v, LineRules)):
+            rules._decide(met)
+            decided = rules._decide(norms)
+            assert decided == {n: _first_rule(rules.rules, n, DEFAULT_MAX_WORDS) for n in norms}, stage.name
+
+
+def test_bounded_memo_in_bulk_is_the_memo_line_by_line():
+    one, bulk = BoundedMemo(max_chars=10), BoundedMemo(max_chars=10)
+    for n in ["abc", "de", "fghi"]:
+        one.put(n, len(n))
+    bulk.put_many({"abc": 3, "de": 2, "fghi": 4})
+    assert bulk.known(["de", "zz", "abc"]) == {"de": 2, "abc": 3} == one.known(["de", "zz", "abc"])
+    bulk.put_many({"jklmn": 5})  # 9 + 5 characters would pass 10: it starts afresh
+    assert bulk.known(["abc", "jklmn"]) == {"jklmn": 5}
