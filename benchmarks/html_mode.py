@@ -147,14 +147,17 @@ def _carrying(cleaner: Cleaner, stage, page: str, result) -> Cleaner:
 
 def loso(score: ModuleType, bench: Path, limit: int | None) -> None:
     stage = next(s for s in Cleaner().stages if s.name == "extract")
-    runs: dict[str, list[tuple[str, dict, str]]] = {}
+    runs: dict[str, list[tuple[str, dict, str, str, str | None]]] = {}
     for dataset in DATASETS:
         rows = []
         for doc_id, page in pages(score, bench, dataset, limit):
             tree = extract_module.parse(page)
             precise = extract_module._extract(tree, stage.settings, "precision", metadata=False)
-            recalled = extract_module._extract(tree, stage.settings, "recall", metadata=False)
-            rows.append((doc_id, precise, recalled.get("text") or ""))
+            found = extract_module._extract(tree, stage.settings, "recall", metadata=False)
+            recalled, thread = found.get("text") or "", found.get("comments") or ""
+            # jusText's paragraphs where the stage would ask for them (trafilatura found nothing)
+            fallback = extract_module.fallback_paragraphs(tree, stage.settings, precise, recalled, thread)
+            rows.append((doc_id, precise, recalled, thread, fallback))
         runs[dataset] = rows
         print(f"{dataset}: {len(rows)} pages extracted", file=sys.stderr, flush=True)
 
@@ -162,9 +165,9 @@ def loso(score: ModuleType, bench: Path, limit: int | None) -> None:
         s = replace(stage.settings, include_headline=False, **settings)
         probe = type(stage)(s)
         preds = {}
-        for doc_id, precise, recalled in runs[dataset]:
+        for doc_id, precise, recalled, thread, fallback in runs[dataset]:
             try:
-                preds[doc_id] = probe.choose("", precise, recalled).edits[0].new
+                preds[doc_id] = probe.choose("", precise, recalled, thread, fallback).edits[0].new
             except Exception:  # no content: a miss, as in score.py
                 preds[doc_id] = None
         gold = score.load_gold(dataset)

@@ -125,12 +125,7 @@ class Extract(Stage):
         if s.recall_lines or (s.fallback_chars and len(precise.get("text") or "") < s.fallback_chars):
             found = _extract(tree, s, "recall", metadata=False)
             recalled, thread = found.get("text") or "", found.get("comments") or ""
-        # Every body choose() can make is built from these texts: when all are blank, it is empty.
-        texts = (precise.get("text"), precise.get("comments"), recalled, thread)
-        found_nothing = not any(t and t.strip() for t in texts)
-        paragraphs = None
-        if s.justext_fallback and found_nothing and tree is not None:
-            paragraphs = justext_paragraphs(tree)
+        paragraphs = fallback_paragraphs(tree, s, precise, recalled, thread)
         return self.choose(doc.text, precise, recalled, thread, paragraphs)
 
     def choose(
@@ -389,6 +384,18 @@ def put_back(precise: str, out: list[str]) -> str:
             out.insert(at, line)
             at += 1
     return "\n".join(out)
+
+
+def fallback_paragraphs(
+    tree: Any, settings: ExtractSettings, precise: dict[str, Any], recalled: str | None, thread: str
+) -> str | None:
+    """jusText's paragraphs when the fallback is on and trafilatura's runs found no text at all, else
+    None (jusText is not run). Every body :meth:`Extract.choose` can make is built from these texts: when
+    all are blank, it is empty."""
+    texts = (precise.get("text"), precise.get("comments"), recalled, thread)
+    if not settings.justext_fallback or tree is None or any(t and t.strip() for t in texts):
+        return None
+    return justext_paragraphs(tree)
 
 
 def justext_paragraphs(tree: Any) -> str:
