@@ -198,18 +198,15 @@ class LineRules:
             self._seen.clear()
         self._seen.update(short)
         if len(short) < len(decided):
-            for n, i in decided.items():
-                if len(n) > _SEEN_CHARS:
-                    self._seen_long.put(n, i)
+            self._seen_long.put_many({n: i for n, i in decided.items() if len(n) > _SEEN_CHARS})
 
     def _claim(self, norm: str, gated, possible: set[str] | None = None) -> int:
         """Index of the first rule that matches the line ``norm`` (whole, within its ``max_words``), or
         -1. ``gated``: the gated rules whose required words it holds; ``possible``: lines the rules
-        without requirements are known to fullmatch, from one scan (None: ask the union line by line)."""
+        without requirements are known to fullmatch, from one scan (None: ask the union line by line).
+        A line longer than the scan's reach comes here only within the word limit (see :meth:`_decide`)."""
         counts = _LazyCounts((norm,))  # counting words is a regex pass of its own: only when asked
         long = len(norm) > self.reach
-        if long and counts[0] > self.limit:
-            return -1
         candidates = set(gated)
         known = possible is not None and not long  # the scan covered the lines of every limit's length
         if self.always and (norm in possible if known else _possible(self.always_union, norm)):

@@ -173,7 +173,7 @@ class Extract(Stage):
                 )
         if s.include_comments and precise.get("comments"):
             body = f"{body}\n{precise['comments']}"
-        if not body.strip() and paragraphs and s.justext_fallback:
+        if not body.strip() and paragraphs:  # given only where the fallback is on (fallback_paragraphs)
             body, rule = paragraphs, "justext"
             reason = "page furniture around the main content, removed by jusText (trafilatura found no text)"
         if not body.strip():
