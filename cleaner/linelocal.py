@@ -30,6 +30,7 @@ from re import _parser
 
 import regex
 
+from cleaner.gates import Gate, gate_for
 from cleaner.prefilter import _FOREIGN, _PROPERTY
 from cleaner.text import OTHER_BREAKS
 
@@ -143,8 +144,10 @@ class LineMemo:
     bounded in characters; it does not pickle (a worker builds its own).
     """
 
-    def __init__(self, parts: Sequence[Part]):
+    def __init__(self, parts: Sequence[Part], gates: Sequence[Gate | None] = ()):
         self.parts = tuple(parts)
+        # each part's gate (see cleaner.gates), or None: a part with one runs only on the lines it marks
+        self.gates = tuple(gates) or (None,) * len(self.parts)
         self._reset()
 
     def _reset(self) -> None:
@@ -184,7 +187,7 @@ class LineMemo:
         return out
 
     def _scan_whole(self, text: str, parts_lines: list[str]) -> list[list[tuple[int, int, str]]]:
-        out = [part(text) for part in self.parts]
+        out = self._scan(text, parts_lines)
         self._file(out, parts_lines)
         self._chars += len(text)
         return out
@@ -195,8 +198,33 @@ class LineMemo:
         per line and part: a later pass meets a few dozen changed lines, and the ``regex`` module's time
         limit costs more per call than a short line's match."""
         joined = "\n".join(fresh)
-        self._file([part(joined) for part in self.parts], fresh)
+        self._file(self._scan(joined, fresh), fresh)
         self._chars += len(joined)
+
+    def _scan(self, text: str, parts_lines: list[str]) -> list[list[tuple[int, int, str]]]:
+        """Each part's matches in ``text`` (whose lines are ``parts_lines``). A part with a gate runs
+        only over the lines its gate marks, joined, and its matches are moved back to their place in
+        ``text``; over the whole text when the gate marks more than a quarter of the lines."""
+        out = []
+        starts = None
+        for part, gate in zip(self.parts, self.gates, strict=True):
+            marked = None if gate is None else gate.lines(text, len(parts_lines) // 4)
+            if marked is None:
+                out.append(part(text))
+                continue
+            if not marked:
+                out.append([])
+                continue
+            if starts is None:
+                starts = [0, *itertools.accumulate(len(c) + 1 for c in parts_lines)]
+            sub = [0, *itertools.accumulate(len(parts_lines[i]) + 1 for i in marked)]
+            found = []
+            for s, e, new in part("\n".join(parts_lines[i] for i in marked)):
+                j = bisect.bisect_right(sub, s) - 1
+                shift = starts[marked[j]] - sub[j]
+                found.append((s + shift, e + shift, new))
+            out.append(found)
+        return out
 
     def _file(self, out: list[list[tuple[int, int, str]]], parts_lines: list[str]) -> None:
         """Note ``parts_lines`` as seen and file ``out`` (each part's matches in the lines joined by
@@ -224,13 +252,15 @@ class LocalRules:
     def __init__(self, rules: Sequence, part_of: Callable[[object], Part | None]):
         self.rules = tuple(rules)
         self.index: dict[int, int] = {}  # rule position -> part position
-        parts = []
+        parts, gates = [], []
         for i, rule in enumerate(rules):
             part = part_of(rule)
             if part is not None:
                 self.index[i] = len(parts)
                 parts.append(part)
-        self.memo = LineMemo(parts)
+                # a replace rule's matches are its pattern's: its gate finds the lines worth scanning
+                gates.append(gate_for(rule.pattern.source) if rule.kind == "replace" else None)
+        self.memo = LineMemo(parts, gates)
 
     def edits(self, stage, text: str) -> dict[int, list]:
         """Rule position -> the stage's edits for each of that rule's matches in ``text``, in order,

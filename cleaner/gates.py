@@ -1,0 +1,301 @@
+"""Gates: a line-local rule's pattern loosened into one an automaton runs (RE2), to find the few lines
+worth the exact pattern.
+
+A ``regex`` pattern that starts with a look-behind or a word boundary (``(?<=\\p{L}) +...``,
+``\\b(\\p{Ll}{3,}...``) is tried at every position of a text: the bench's text pages measured 14-34 MB/s
+for such a rule, so four of them cost as much as the rest of their stage. RE2 matches in one pass with
+a DFA, 350-650 MB/s on the same pages, but has no look-arounds, word boundaries or back-references.
+
+:func:`relax` writes a pattern RE2 can run that matches *at least* wherever the original does: every
+look-around, anchor and word boundary is dropped (each only ever rules a match out), a back-reference
+becomes the pattern of the group it repeats, atomic groups and possessive repeats become plain ones, and
+every character class, property and case-insensitive letter becomes the explicit set of code points
+the ``regex`` module itself says it matches (computed once per class, so RE2's own Unicode tables and
+case folding never decide anything). The original must be line-local (see :func:`cleaner.linelocal.
+line_local`): no part of it matches a newline, and neither does any part of the loosened pattern, so a
+line where the original matches holds a match of the gate.
+
+:class:`Gate` runs the loosened pattern over a text's UTF-8 bytes and says which lines hold a match;
+the exact pattern then runs over those lines alone (see :class:`cleaner.linelocal.LineMemo`). Where
+the loosening would match the empty string (nothing to gate on), or uses syntax this module does not
+know, there is no gate and the pattern runs over every line, as before.
+"""
+
+from __future__ import annotations
+
+import functools
+from re import _constants as C
+from re import _parser
+
+import re2
+import regex
+
+_PROPERTY = regex.compile(r"\\p\{[^}]*\}|\\p[A-Za-z]")
+# Placeholders for \p{...} while Python's parser reads the pattern's structure: private-use code points
+# of plane 15, which no rule writes literally
+_PLACEHOLDER = 0xF0000
+_NEWLINE = ord("\n")
+_RE2_MAX_REPEAT = 1000  # RE2 refuses larger bounds in {m,n}
+_OPTIONS = re2.Options()
+_OPTIONS.encoding = re2.Options.Encoding.UTF8
+_OPTIONS.max_mem = 64 << 20  # the DFA's budget: explicit classes of many ranges make a larger program
+
+
+def relax(source: str) -> str | None:
+    """An RE2 pattern whose matches cover every line where ``source`` (``regex`` syntax, line-local)
+    matches; None when there is none worth having (unknown syntax, or it matches the empty string)."""
+    from cleaner.linelocal import line_local  # here: cleaner.linelocal runs gates, this asks it a proof
+
+    if not line_local(source) or "\\\\" in source:
+        return None  # (an escaped backslash could hide a "\\p" from the placeholders)
+    properties: list[str] = []
+
+    def hold(m: regex.Match) -> str:
+        properties.append(m.group())
+        return chr(_PLACEHOLDER + len(properties) - 1)
+
+    try:
+        tree = _parser.parse(_PROPERTY.sub(hold, source))
+    except Exception:  # Python's parser refuses some regex-module syntax: no gate
+        return None
+    groups: dict[int, tuple[list, int]] = {}
+    _collect_groups(list(tree), groups)
+    writer = _Writer(properties, groups)
+    try:
+        out = writer.items(_edges_consumed(list(tree)), tree.state.flags)
+    except _Unsupported:
+        return None
+    try:
+        compiled = re2.compile(out.encode(), _OPTIONS)
+    except Exception:  # too large, or refused by RE2: no gate
+        return None
+    if compiled.search(b"") is not None:
+        return None  # matches everywhere: no line could be ruled out
+    return out
+
+
+class _Unsupported(Exception):
+    pass
+
+
+_ZERO_WIDTH = (C.AT, C.ASSERT, C.ASSERT_NOT)
+
+
+def _edges_consumed(items: list) -> list:
+    """``items`` with a look-behind that opens the pattern and a look-ahead that closes it read as
+    text: ``(?<=\\p{L}) +(?=[,.;:])`` becomes ``\\p{L} +[,.;:]``. What the look-around asserts stands
+    next to the match, on its line (the pattern is line-local), so the longer match covers the same
+    lines, and the gate keeps the selectivity of the look-arounds instead of dropping it. Only one of
+    each: two look-behinds assert the same place, and read one after the other they would not. A line
+    anchor at an edge stays (see :meth:`_Writer.node`) unless a look-around is read there instead."""
+    head = 0
+    while head < len(items) and items[head][0] in _ZERO_WIDTH:
+        head += 1
+    tail = len(items)
+    while tail > head and items[tail - 1][0] in _ZERO_WIDTH:
+        tail -= 1
+    body = items[head:tail]
+    if not body:
+        return items  # all zero-width: nothing to stand beside
+    behind = [av[1] for op, av in items[:head] if op is C.ASSERT and av[0] == -1]
+    ahead = [av[1] for op, av in items[tail:] if op is C.ASSERT and av[0] == 1]
+    before = list(behind[-1]) if behind else [(op, av) for op, av in items[:head] if op is C.AT]
+    after = list(ahead[0]) if ahead else [(op, av) for op, av in items[tail:] if op is C.AT]
+    return [*before, *body, *after]
+
+
+def _collect_groups(items, groups: dict[int, tuple[list, int]]) -> None:
+    """Map each capture group's number to its items and the flags it adds, for back-references."""
+    for op, av in items:
+        if op is C.SUBPATTERN:
+            if av[0] is not None:
+                groups[av[0]] = (list(av[3]), av[1])
+            _collect_groups(av[3], groups)
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+            _collect_groups(av[2], groups)
+        elif op is C.ATOMIC_GROUP:
+            _collect_groups(av, groups)
+        elif op is C.BRANCH:
+            for alt in av[1]:
+                _collect_groups(alt, groups)
+        elif op is C.GROUPREF_EXISTS:
+            _collect_groups(av[1], groups)
+            if av[2] is not None:
+                _collect_groups(av[2], groups)
+
+
+_FLAGS = (("i", C.SRE_FLAG_IGNORECASE), ("a", C.SRE_FLAG_ASCII))  # those that change what a class matches
+_LINE_ANCHOR = {C.AT_BEGINNING: "(?m:^)", C.AT_END: "(?m:$)"}
+_CATEGORY = {
+    C.CATEGORY_DIGIT: r"\d",
+    C.CATEGORY_NOT_DIGIT: r"\D",
+    C.CATEGORY_SPACE: r"\s",
+    C.CATEGORY_NOT_SPACE: r"\S",
+    C.CATEGORY_WORD: r"\w",
+    C.CATEGORY_NOT_WORD: r"\W",
+}
+
+
+class _Writer:
+    """Writes a parsed pattern as RE2 syntax, loosened as the module docstring says."""
+
+    def __init__(self, properties: list[str], groups: dict[int, tuple[list, int]]):
+        self.properties = properties
+        self.groups = groups
+        self.depth = 0  # back-references followed, so a group that refers to itself cannot loop
+
+    def items(self, items, flags: int) -> str:
+        return "".join(self.node(op, av, flags) for op, av in items)
+
+    def node(self, op, av, flags: int) -> str:
+        if op is C.LITERAL:
+            return self.char_set([(C.LITERAL, av)], flags)
+        if op is C.NOT_LITERAL:
+            return self.char_set([(C.NEGATE, None), (C.LITERAL, av)], flags)
+        if op is C.ANY:
+            return r"[^\n]"
+        if op is C.IN:
+            return self.char_set(av, flags)
+        if op is C.CATEGORY:
+            return self.char_set([(C.CATEGORY, av)], flags)
+        if op is C.AT and flags & C.SRE_FLAG_MULTILINE and av in _LINE_ANCHOR:
+            return _LINE_ANCHOR[av]  # a line's edge: RE2 reads it as the regex module does
+        if op in (C.AT, C.ASSERT, C.ASSERT_NOT):
+            return ""  # other anchors, word boundaries and look-arounds only ever rule a match out
+        if op is C.SUBPATTERN:
+            _, add, remove, body = av
+            return "(?:" + self.items(body, (flags | add) & ~remove) + ")"
+        if op is C.ATOMIC_GROUP:
+            return "(?:" + self.items(av, flags) + ")"
+        if op is C.BRANCH:
+            return "(?:" + "|".join(self.items(alt, flags) for alt in av[1]) + ")"
+        if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+            low, high, body = av
+            inner = self.items(body, flags)
+            if not inner:
+                return ""
+            low = min(low, _RE2_MAX_REPEAT)
+            bound = "" if high is C.MAXREPEAT or high > _RE2_MAX_REPEAT else str(high)
+            return "(?:" + inner + "){" + f"{low},{bound}" + "}"
+        if op is C.GROUPREF:
+            # the repeat is text the group matched: the group's own pattern (case-insensitive where the
+            # reference is) covers it
+            if av not in self.groups or self.depth > 8:
+                raise _Unsupported
+            body, add = self.groups[av]
+            self.depth += 1
+            try:
+                return "(?:" + self.items(body, flags | add) + ")"
+            finally:
+                self.depth -= 1
+        if op is C.GROUPREF_EXISTS:
+            _, yes, no = av
+            return "(?:" + self.items(yes, flags) + "|" + ("" if no is None else self.items(no, flags)) + ")"
+        raise _Unsupported
+
+    def char_set(self, items, flags: int) -> str:
+        """One character of ``items`` (a class's parsed items) under ``flags``: the code points the
+        ``regex`` module matches, written out as ranges."""
+        source = []
+        negate = False
+        for o, a in items:
+            if o is C.NEGATE:
+                negate = True
+            elif o is C.LITERAL:
+                k = a - _PLACEHOLDER
+                source.append(self.properties[k] if 0 <= k < len(self.properties) else _in_regex(a))
+            elif o is C.RANGE:
+                source.append(_in_regex(a[0]) + "-" + _in_regex(a[1]))
+            elif o is C.CATEGORY and a in _CATEGORY:
+                source.append(_CATEGORY[a])
+            else:
+                raise _Unsupported
+        prefix = "".join(f for f, bit in _FLAGS if flags & bit)
+        ranges = _members(prefix, ("^" if negate else "") + "".join(source))
+        if not ranges:
+            raise _Unsupported  # a class that matches nothing: leave such a pattern ungated
+        return "[" + "".join(_range(a, b) for a, b in ranges) + "]"
+
+
+def _escape(code: int) -> str:
+    return f"\\x{{{code:x}}}"  # RE2's escape for any code point
+
+
+def _in_regex(code: int) -> str:
+    return f"\\U{code:08x}"  # the regex module's
+
+
+def _range(a: int, b: int) -> str:
+    return _escape(a) if a == b else f"{_escape(a)}-{_escape(b)}"
+
+
+@functools.cache
+def _all_characters() -> str:
+    """Every code point a UTF-8 text can hold, but the newline (which no gated part matches)."""
+    return "".join(map(chr, range(_NEWLINE))) + "".join(
+        map(chr, (*range(_NEWLINE + 1, 0xD800), *range(0xE000, 0x110000)))
+    )
+
+
+@functools.cache
+def _members(flags: str, cls: str) -> tuple[tuple[int, int], ...]:
+    """The code points ``[cls]`` matches under the inline ``flags``, as (first, last) ranges: asked of
+    the ``regex`` module over every code point, so the gate keeps exactly the rules' own semantics."""
+    pattern = regex.compile((f"(?{flags})" if flags else "") + "[" + cls + "]+")
+    everything = _all_characters()
+    out = []
+    for m in pattern.finditer(everything):
+        first, last = ord(everything[m.start()]), ord(everything[m.end() - 1])
+        # the string skips the newline and the surrogates: a run across either gap is split there
+        for lo, hi in ((first, last),):
+            for gap_lo, gap_hi in ((_NEWLINE, _NEWLINE), (0xD800, 0xDFFF)):
+                if lo < gap_lo <= hi:
+                    out.append((lo, gap_lo - 1))
+                    lo = gap_hi + 1
+            out.append((lo, hi))
+    return tuple(out)
+
+
+class Gate:
+    """A relaxed pattern (see :func:`relax`) run by RE2 over a text's UTF-8 bytes; says which lines of
+    the text may hold a match of the original. Pickles by source (RE2 objects do not pickle)."""
+
+    __slots__ = ("_re2", "source")
+
+    def __init__(self, source: str):
+        self.source = source
+        self._re2 = re2.compile(source.encode(), _OPTIONS)
+
+    def __reduce__(self):
+        return (Gate, (self.source,))
+
+    def lines(self, text: str, limit: int) -> list[int] | None:
+        """Indexes of the lines of ``text`` (split at "\\n") that hold a match of the gate, in order;
+        None when more than ``limit`` lines do (the exact pattern is then as well run over the whole
+        text) or when the text cannot be read as UTF-8 (a lone surrogate): then every line may."""
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError:
+            return None
+        search = self._re2.search
+        out = []
+        line = 0  # the line that byte offset ``counted`` is on
+        counted = 0
+        pos = 0
+        while (m := search(data, pos)) is not None:
+            start = m.start()
+            line += data.count(b"\n", counted, start)
+            counted = start
+            out.append(line)
+            if len(out) > limit:
+                return None
+            pos = data.find(b"\n", start) + 1  # on to the next line: one hit marks the line
+            if not pos:
+                break
+        return out
+
+
+def gate_for(source: str) -> Gate | None:
+    """The gate of a line-local pattern, or None when it has none (see :func:`relax`)."""
+    relaxed = relax(source)
+    return None if relaxed is None else Gate(relaxed)

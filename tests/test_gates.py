@@ -1,0 +1,113 @@
+"""Gates: a line-local pattern loosened for RE2 must mark every line where the pattern itself matches,
+so the exact pattern, run over the marked lines only, finds everything it finds over the whole text."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaner.gates import Gate, gate_for, relax
+from cleaner.linelocal import LineMemo, line_local
+from cleaner.mechanisms.replace import replacements
+
+HUGE = 1 << 30  # a limit no test text reaches: every marked line is listed
+
+
+def _lines_with_match(pattern, text: str) -> set[int]:
+    return {text.count("\n", 0, m.start()) for m in pattern.finditer(text)}
+
+
+def _gated_rules(ruleset):
+    out = []
+    for rule in ruleset.all_rules():
+        if rule.kind == "replace" and line_local(rule.pattern.source):
+            gate = gate_for(rule.pattern.source)
+            if gate is not None:
+                out.append((rule, gate))
+    return out
+
+
+def test_most_bundled_local_rules_have_a_gate(ruleset):
+    # the loosening covers the syntax the rules use; a change that loses it shows here
+    assert len(_gated_rules(ruleset)) >= 10
+
+
+@pytest.mark.parametrize(
+    ("pattern", "marked", "unmarked"),
+    [
+        # a look-behind that opens the pattern and a look-ahead that closes it are read as text
+        (r"(?<=\p{L}) +(?=[,.])", "word ,", "1 , and word ;"),
+        # a back-reference becomes its group's pattern: the gate marks more than the rule matches
+        (r"\b(\p{L}{4,}) (?i:\1)\b", "that That", "a b c"),
+        # case-insensitive letters as the regex module folds them: the Kelvin sign is a k
+        (r"(?i)kilo", "\u212ailo", "kil o"),
+        # line anchors stay
+        (r"(?m)^ab$", "ab", "xab"),
+        # properties and classes of non-ASCII letters
+        (r"\p{Lu}\p{Ll}+ed\p{Lu}", "Élyséed\u0130", "elysed"),
+    ],
+)
+def test_a_gate_marks_what_its_pattern_matches(pattern, marked, unmarked):
+    gate = gate_for(pattern)
+    assert gate is not None
+    assert gate.lines(f"{unmarked}\n{marked}\n{unmarked}", HUGE) == [1]
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"(?<=a)",  # only a look-around: it would match everywhere
+        r"x*",  # matches the empty string
+        r"a\s+b",  # not line-local: \s matches a newline
+        r"foo\\p{L}",  # an escaped backslash
+    ],
+)
+def test_no_gate_where_it_could_not_rule_a_line_out(pattern):
+    assert relax(pattern) is None
+
+
+def test_a_gate_gives_up_past_its_limit_and_on_unencodable_text():
+    gate = gate_for(r"ab")
+    assert gate.lines("ab\nab\nab\nx", 2) is None
+    assert gate.lines("ab\nab\nx", 2) == [0, 1]
+    assert gate.lines("ab\ud800", HUGE) is None  # a lone surrogate has no UTF-8 form
+
+
+def test_a_gate_pickles_by_source():
+    import pickle
+
+    gate = gate_for(r"(?<=\p{L}) +,")
+    again = pickle.loads(pickle.dumps(gate))
+    assert isinstance(again, Gate) and again.source == gate.source
+    assert again.lines("é ,\nab", HUGE) == [0]
+
+
+# Letters of several scripts and cases, spaces, quotes, punctuation and digits: what the bundled
+# rules' look-arounds and classes read
+TEXT = st.text(alphabet="aeiouyAEIOUdglnstxK \t\n.,;:!?'\"’”“„()-/0123456789éÉßİıſ\u212a\u00a0", max_size=80)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=TEXT)
+def test_every_bundled_gate_marks_every_line_its_rule_matches(ruleset, text):
+    for rule, gate in _gated_rules(ruleset):
+        assert _lines_with_match(rule.pattern, text) <= set(gate.lines(text, HUGE) or ()), rule.id
+
+
+def test_every_bundled_gate_marks_its_rules_examples(ruleset):
+    for rule, gate in _gated_rules(ruleset):
+        for given_text, _ in rule.examples:
+            assert _lines_with_match(rule.pattern, given_text) <= set(gate.lines(given_text, HUGE)), rule.id
+
+
+@settings(max_examples=200, deadline=None)
+@given(first=TEXT, second=TEXT)
+def test_a_gated_memo_gives_what_a_whole_scan_gives(ruleset, first, second):
+    """Parts run only on the lines their gates mark, first pass and later, find what the whole text
+    holds."""
+    rules = [rule for rule, _ in _gated_rules(ruleset)]
+    parts = [lambda t, r=r: replacements(r, None, t) for r in rules]
+    memo = LineMemo(parts, [gate for _, gate in _gated_rules(ruleset)])
+    for text in (first, second, first + "\n" + second, (first + "\n") * 4 + second + "\nnew line"):
+        assert memo.run(text) == [replacements(r, None, text) for r in rules]
