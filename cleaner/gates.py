@@ -23,7 +23,9 @@ know, there is no gate and the pattern runs over every line, as before.
 
 from __future__ import annotations
 
+import array
 import functools
+import sys
 from re import _constants as C
 from re import _parser
 
@@ -35,10 +37,12 @@ _PROPERTY = regex.compile(r"\\p\{[^}]*\}|\\p[A-Za-z]")
 # of plane 15, which no rule writes literally
 _PLACEHOLDER = 0xF0000
 _NEWLINE = ord("\n")
-_RE2_MAX_REPEAT = 1000  # RE2 refuses larger bounds in {m,n}
+_MAX_BOUND = 8  # largest bound of a repeat kept in a gate (see _Writer.node)
+_MAX_PROGRAM = 20_000  # RE2 instructions: a larger gate outgrows the DFA's memory and runs slowly
 _OPTIONS = re2.Options()
 _OPTIONS.encoding = re2.Options.Encoding.UTF8
 _OPTIONS.max_mem = 64 << 20  # the DFA's budget: explicit classes of many ranges make a larger program
+_OPTIONS.log_errors = False  # a gate that outgrows it falls back to RE2's slower engine, silently
 
 
 def relax(source: str) -> str | None:
@@ -71,6 +75,8 @@ def relax(source: str) -> str | None:
         return None
     if compiled.search(b"") is not None:
         return None  # matches everywhere: no line could be ruled out
+    if compiled.programsize > _MAX_PROGRAM:
+        return None  # too large to run as a DFA: slower than the pattern it would spare
     return out
 
 
@@ -174,8 +180,10 @@ class _Writer:
             inner = self.items(body, flags)
             if not inner:
                 return ""
-            low = min(low, _RE2_MAX_REPEAT)
-            bound = "" if high is C.MAXREPEAT or high > _RE2_MAX_REPEAT else str(high)
+            # an upper bound past a few is dropped: RE2 writes out every copy (``[\\w-]{0,20}`` of
+            # Unicode classes made a program of 30,000 instructions), and more repeats only match more
+            low = min(low, _MAX_BOUND)
+            bound = "" if high is C.MAXREPEAT or high > _MAX_BOUND else str(high)
             return "(?:" + inner + "){" + f"{low},{bound}" + "}"
         if op is C.GROUPREF:
             # the repeat is text the group matched: the group's own pattern (case-insensitive where the
@@ -196,25 +204,62 @@ class _Writer:
     def char_set(self, items, flags: int) -> str:
         """One character of ``items`` (a class's parsed items) under ``flags``: the code points the
         ``regex`` module matches, written out as ranges."""
-        source = []
+        fold = bool(flags & C.SRE_FLAG_IGNORECASE)
+        prefix = "".join(f for f, bit in _FLAGS if flags & bit)
         negate = False
+        found: list[tuple[int, int]] = []
+        # a class matches what any of its items matches, and a negated one the rest; an item's code
+        # points are its own when no case folds into it, else asked of the regex module (once per
+        # process and item: \\p{L} stands in many rules)
         for o, a in items:
+            k = a - _PLACEHOLDER if o is C.LITERAL else -1
             if o is C.NEGATE:
                 negate = True
+            elif 0 <= k < len(self.properties):
+                found += _members(prefix, self.properties[k])
             elif o is C.LITERAL:
-                k = a - _PLACEHOLDER
-                source.append(self.properties[k] if 0 <= k < len(self.properties) else _in_regex(a))
+                found += _members(prefix, _in_regex(a)) if fold else [(a, a)]
             elif o is C.RANGE:
-                source.append(_in_regex(a[0]) + "-" + _in_regex(a[1]))
+                found += _members(prefix, _in_regex(a[0]) + "-" + _in_regex(a[1])) if fold else [a]
             elif o is C.CATEGORY and a in _CATEGORY:
-                source.append(_CATEGORY[a])
+                found += _members(prefix, _CATEGORY[a])
             else:
                 raise _Unsupported
-        prefix = "".join(f for f, bit in _FLAGS if flags & bit)
-        ranges = _members(prefix, ("^" if negate else "") + "".join(source))
+        ranges = _merged([r for a, b in found for r in _without_newline(a, b)])
+        if negate:
+            ranges = _complement(ranges)
         if not ranges:
             raise _Unsupported  # a class that matches nothing: leave such a pattern ungated
         return "[" + "".join(_range(a, b) for a, b in ranges) + "]"
+
+
+def _merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(ranges):
+        if out and a <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def _complement(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The code points not in ``ranges``, but the newline and the surrogates (no text has them)."""
+    out, at = [], 0
+    holes = _merged([*ranges, (_NEWLINE, _NEWLINE), (0xD800, 0xDFFF)])
+    for a, b in holes:
+        if at < a:
+            out.append((at, a - 1))
+        at = b + 1
+    if at <= 0x10FFFF:
+        out.append((at, 0x10FFFF))
+    return out
+
+
+def _without_newline(a: int, b: int) -> list[tuple[int, int]]:
+    if a <= _NEWLINE <= b:
+        return [r for r in ((a, _NEWLINE - 1), (_NEWLINE + 1, b)) if r[0] <= r[1]]
+    return [(a, b)]
 
 
 def _escape(code: int) -> str:
@@ -231,10 +276,12 @@ def _range(a: int, b: int) -> str:
 
 @functools.cache
 def _all_characters() -> str:
-    """Every code point a UTF-8 text can hold, but the newline (which no gated part matches)."""
-    return "".join(map(chr, range(_NEWLINE))) + "".join(
-        map(chr, (*range(_NEWLINE + 1, 0xD800), *range(0xE000, 0x110000)))
-    )
+    """Every code point a UTF-8 text can hold, but the newline (which no gated part matches). Built as
+    UTF-32 and decoded: a join of a million ``chr`` calls took 0.3 s of every start-up."""
+    points = array.array("I", range(_NEWLINE))
+    points.extend(range(_NEWLINE + 1, 0xD800))
+    points.extend(range(0xE000, 0x110000))
+    return points.tobytes().decode("utf-32-le" if sys.byteorder == "little" else "utf-32-be")
 
 
 @functools.cache

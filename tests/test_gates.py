@@ -3,6 +3,8 @@ so the exact pattern, run over the marked lines only, finds everything it finds 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -11,6 +13,7 @@ from cleaner.gates import Gate, gate_for, relax
 from cleaner.linelocal import LineMemo, line_local
 from cleaner.mechanisms.replace import replacements
 
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 HUGE = 1 << 30  # a limit no test text reaches: every marked line is listed
 
 
@@ -111,3 +114,32 @@ def test_a_gated_memo_gives_what_a_whole_scan_gives(ruleset, first, second):
     memo = LineMemo(parts, [gate for _, gate in _gated_rules(ruleset)])
     for text in (first, second, first + "\n" + second, (first + "\n") * 4 + second + "\nnew line"):
         assert memo.run(text) == [replacements(r, None, text) for r in rules]
+
+
+def _line_rules(cleaner):
+    from cleaner.mechanisms.lines import LineRules
+
+    return [v for s in cleaner.stages for v in vars(s).values() if isinstance(v, LineRules) and v.always_gate]
+
+
+def test_line_rules_have_a_gate_for_their_union(cleaner):
+    assert {id(r) for r in _line_rules(cleaner)}  # boilerplate's and debris's: a change that loses it shows
+
+
+LINE = st.text(alphabet="aeiouAEIOUdglnstxK 0123456789:|/-.,'’()©®@#éÉ", max_size=40)
+
+
+@settings(max_examples=200, deadline=None)
+@given(lines=st.lists(LINE, min_size=1, max_size=12))
+def test_the_union_scan_finds_the_same_lines_with_and_without_its_gate(cleaner, lines):
+    import copy
+
+    from cleaner.text import lines as split_lines
+
+    seeds = sorted(SEEDS.glob("*.txt"))
+    real = [ln.norm for p in seeds for ln in split_lines(p.read_text(encoding="utf-8")) if not ln.blank]
+    for rules in _line_rules(cleaner):
+        plain = copy.copy(rules)
+        plain.always_gate = None
+        for norms in (lines, real[:200] + lines):
+            assert rules._possible_lines(norms) == plain._possible_lines(norms)

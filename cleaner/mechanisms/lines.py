@@ -24,6 +24,7 @@ import regex
 
 from cleaner.dates import date_fields
 from cleaner.document import Edit
+from cleaner.gates import gate_for
 from cleaner.linelocal import line_local
 from cleaner.patterns import Pattern, PatternTimeout, union
 from cleaner.prefilter import Prefilter
@@ -120,6 +121,8 @@ class LineRules:
             self.always_lines = Pattern(
                 f"(?m)^(?:{self.always_union.source})$", "line-rules-prefilter", self.always_union.timeout
             )
+        # ... and its gate (see cleaner.gates), which says in one RE2 pass which lines are worth that scan
+        self.always_gate = gate_for(self.always_lines.source) if self.always_lines is not None else None
         # line -> index of the rule that claims it (-1: none): the same lines come back in the second
         # pass and, as menus and footers, in document after document. A pure function of the line.
         self._seen: dict[str, int] = {}
@@ -221,8 +224,14 @@ class LineRules:
         ran out of time: the lines are then asked one by one, so a slow rule is still named."""
         if self.always_lines is None or not self.always or not norms:
             return None
+        joined = "\n".join(norms)
+        marked = None if self.always_gate is None else self.always_gate.lines(joined, len(norms) // 4)
+        if marked is not None:
+            if not marked:
+                return set()
+            joined = "\n".join(norms[i] for i in marked)  # the lines the gate rules out cannot match
         try:
-            return {m.group() for m in self.always_lines.finditer("\n".join(norms))}
+            return {m.group() for m in self.always_lines.finditer(joined)}
         except PatternTimeout:
             return None
 
