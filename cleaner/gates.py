@@ -32,7 +32,7 @@ from re import _parser
 import re2
 import regex
 
-_PROPERTY = regex.compile(r"\\p\{[^}]*\}|\\p[A-Za-z]")
+_PROPERTY = regex.compile(r"\\[pP]\{[^}]*\}|\\[pP][A-Za-z]")
 # Placeholders for \p{...} while Python's parser reads the pattern's structure: private-use code points
 # of plane 15, which no rule writes literally
 _PLACEHOLDER = 0xF0000
@@ -45,13 +45,21 @@ _OPTIONS.max_mem = 64 << 20  # the DFA's budget: explicit classes of many ranges
 _OPTIONS.log_errors = False  # a gate that outgrows it falls back to RE2's slower engine, silently
 
 
-def relax(source: str) -> str | None:
+def relax(source: str, whole_line: bool = False) -> str | None:
     """An RE2 pattern whose matches cover every line where ``source`` (``regex`` syntax, line-local)
-    matches; None when there is none worth having (unknown syntax, or it matches the empty string)."""
-    from cleaner.linelocal import line_local  # here: cleaner.linelocal runs gates, this asks it a proof
+    matches; None when there is none worth having (unknown syntax, or it matches the empty string).
 
-    if not line_local(source) or "\\\\" in source:
-        return None  # (an escaped backslash could hide a "\\p" from the placeholders)
+    ``whole_line``: for a pattern matched against one line at a time, whole (a line rule's): an RE2
+    full match of the result is then possible wherever the pattern's full match is. The pattern need
+    not be line-local then, as the line holds no newline; look-arounds at its edges are dropped, as
+    they read outside the line."""
+    from cleaner.linelocal import line_local  # here: cleaner.linelocal runs gates, this asks it a proof
+    from cleaner.prefilter import _FOREIGN
+
+    if "\\\\" in source:
+        return None  # an escaped backslash could hide a "\\p" from the placeholders
+    if not (line_local(source) if not whole_line else not _FOREIGN.search(_PROPERTY.sub("", source))):
+        return None
     properties: list[str] = []
 
     def hold(m: regex.Match) -> str:
@@ -66,14 +74,15 @@ def relax(source: str) -> str | None:
     _collect_groups(list(tree), groups)
     writer = _Writer(properties, groups)
     try:
-        out = writer.items(_edges_consumed(list(tree)), tree.state.flags)
+        items = list(tree) if whole_line else _edges_consumed(list(tree))
+        out = writer.items(items, tree.state.flags)
     except _Unsupported:
         return None
     try:
         compiled = re2.compile(out.encode(), _OPTIONS)
     except Exception:  # too large, or refused by RE2: no gate
         return None
-    if compiled.search(b"") is not None:
+    if not whole_line and compiled.search(b"") is not None:
         return None  # matches everywhere: no line could be ruled out
     if compiled.programsize > _MAX_PROGRAM:
         return None  # too large to run as a DFA: slower than the pattern it would spare
@@ -217,6 +226,8 @@ class _Writer:
                 negate = True
             elif 0 <= k < len(self.properties):
                 found += _members(prefix, self.properties[k])
+            elif o is C.LITERAL and fold and a < 256 and a != _NEWLINE and prefix == "i":
+                found += _latin1_folds()[a]  # a letter of a case-insensitive word: the common case
             elif o is C.LITERAL:
                 found += _members(prefix, _in_regex(a)) if fold else [(a, a)]
             elif o is C.RANGE:
@@ -285,6 +296,22 @@ def _all_characters() -> str:
 
 
 @functools.cache
+def _latin1_folds() -> dict[int, list[tuple[int, int]]]:
+    """For each Latin-1 character, the code points ``(?i)`` makes it match (``k``: also the Kelvin sign),
+    from one scan: every such code point matches the class of all of them, so it is among the few that
+    scan finds, and each is then asked which of them it matches (most literals of case-insensitive
+    rules are Latin-1: one scan of every code point instead of one per character)."""
+    found = "".join(
+        chr(a) for a, b in _members("i", _in_regex(0) + "-" + _in_regex(255)) for a in range(a, b + 1)
+    )
+    return {
+        c: _merged([(ord(d), ord(d)) for d in regex.findall("(?i)" + _in_regex(c), found)])
+        for c in range(256)
+        if c != _NEWLINE
+    }
+
+
+@functools.cache
 def _members(flags: str, cls: str) -> tuple[tuple[int, int], ...]:
     """The code points ``[cls]`` matches under the inline ``flags``, as (first, last) ranges: asked of
     the ``regex`` module over every code point, so the gate keeps exactly the rules' own semantics."""
@@ -341,8 +368,12 @@ class Gate:
                 break
         return out
 
+    def fullmatches(self, line: bytes) -> bool:
+        """Whether the gate matches all of ``line`` (UTF-8): a whole-line gate's question."""
+        return self._re2.fullmatch(line) is not None
 
-def gate_for(source: str) -> Gate | None:
-    """The gate of a line-local pattern, or None when it has none (see :func:`relax`)."""
-    relaxed = relax(source)
+
+def gate_for(source: str, whole_line: bool = False) -> Gate | None:
+    """The gate of a pattern, or None when it has none (see :func:`relax`)."""
+    relaxed = relax(source, whole_line)
     return None if relaxed is None else Gate(relaxed)

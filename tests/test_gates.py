@@ -21,8 +21,14 @@ def _lines_with_match(pattern, text: str) -> set[int]:
     return {text.count("\n", 0, m.start()) for m in pattern.finditer(text)}
 
 
+_BUILT: dict = {}  # gates built once per rule set: hypothesis calls a test hundreds of times
+
+
 def _gated_rules(ruleset):
-    out = []
+    key = ("search", id(ruleset))
+    if key in _BUILT:
+        return _BUILT[key]
+    out = _BUILT[key] = []
     for rule in ruleset.all_rules():
         if rule.kind == "replace" and line_local(rule.pattern.source):
             gate = gate_for(rule.pattern.source)
@@ -143,3 +149,39 @@ def test_the_union_scan_finds_the_same_lines_with_and_without_its_gate(cleaner, 
         plain.always_gate = None
         for norms in (lines, real[:200] + lines):
             assert rules._possible_lines(norms) == plain._possible_lines(norms)
+
+
+def _whole_line_rules(ruleset):
+    key = ("whole", id(ruleset))
+    if key in _BUILT:
+        return _BUILT[key]
+    out = _BUILT[key] = []
+    for rule in ruleset.all_rules():
+        if rule.kind in ("line", "boundary", "teaser"):
+            gate = gate_for(rule.pattern.source, whole_line=True)
+            if gate is not None:
+                out.append((rule, gate))
+    return out
+
+
+def test_most_line_rules_have_a_whole_line_gate(ruleset):
+    assert len(_whole_line_rules(ruleset)) >= 30
+
+
+def test_whole_line_gates_fullmatch_their_rules_examples(ruleset):
+    for rule, gate in _whole_line_rules(ruleset):
+        for example in rule.examples:
+            norm = " ".join(example.split())
+            if rule.pattern.fullmatch(norm):
+                assert gate.fullmatches(norm.encode()), (rule.id, example)
+
+
+@settings(max_examples=30, deadline=None)
+@given(line=st.text(alphabet="aeiouAEIOUdglnstxKk 0123456789:|/-.,'’()©®@#éÉ»›…", max_size=40))
+def test_whole_line_gates_fullmatch_every_line_their_rules_do(ruleset, line):
+    # the rules' own near misses and examples, with the generated text around them, reach their shapes
+    for rule, gate in _whole_line_rules(ruleset):
+        for norm in (line, *(f"{x} {line}".strip() for x in rule.examples[:2]), *rule.keep[:2]):
+            norm = " ".join(norm.split())
+            if rule.pattern.fullmatch(norm):
+                assert gate.fullmatches(norm.encode()), (rule.id, norm)

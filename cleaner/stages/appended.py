@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cleaner.document import Document, StageResult
-from cleaner.mechanisms.lines import check_line_rule, first_match
+from cleaner.mechanisms.lines import check_line_rule, first_match, line_gates
 from cleaner.prefilter import Prefilter
 from cleaner.stage import BOOL, INT, REGEX, Field, Rule, Stage
 from cleaner.text import BoundedMemo, Line, ends_sentence, lines, word_count
@@ -83,6 +83,7 @@ class Appended(Stage):
             for kind in ("boundary", "teaser")
             for rs in [tuple(r for r in self.rules if r.kind == kind)]
         }
+        self._gates = {kind: line_gates(rs) for kind, (rs, _) in self.kinds.items()}
         # line -> index of the first rule of the kind that matches it (-1: none), a function of the line
         # alone: the pipeline's later passes meet the same lines again
         self._memo = {kind: BoundedMemo() for kind in self.kinds}
@@ -172,7 +173,8 @@ class Appended(Stage):
         ask = [(n, k) for n, k in fresh.items() if counts[k] <= reach]
         found = prefilter.candidates([n for n, _ in ask])
         for j, (n, k) in enumerate(ask):
-            new[n] = first_match(rules, found.get(j, set()).union(prefilter.always), n, counts, k, _MAX_WORDS)
+            asked = found.get(j, set()).union(prefilter.always)
+            new[n] = first_match(rules, asked, n, counts, k, _MAX_WORDS, self._gates[kind])
         memo.put_many(new)
         decided.update(new)
 
