@@ -185,3 +185,19 @@ def test_whole_line_gates_fullmatch_every_line_their_rules_do(ruleset, line):
             norm = " ".join(norm.split())
             if rule.pattern.fullmatch(norm):
                 assert gate.fullmatches(norm.encode()), (rule.id, norm)
+
+
+def test_the_bindings_public_methods_give_the_same_answers():
+    """Where google-re2 lacks the private call a gate uses, its public methods answer the same."""
+    import re2
+
+    from cleaner.gates import _OPTIONS, _matchers
+
+    compiled = re2.compile(rb"ab+", _OPTIONS)
+
+    class Public:  # the binding's re-like surface only
+        search, fullmatch = compiled.search, compiled.fullmatch
+
+    for data in (b"xabbb", b"abb", b"x", b""):
+        for fast, public in zip(_matchers(compiled), _matchers(Public()), strict=True):
+            assert fast(data, 0, len(data))[0] == public(data, 0, len(data))[0]
