@@ -24,6 +24,7 @@ know, there is no gate and the pattern runs over every line, as before.
 from __future__ import annotations
 
 import array
+import codecs
 import functools
 import sys
 from re import _constants as C
@@ -31,6 +32,9 @@ from re import _parser
 
 import re2
 import regex
+
+from cleaner.linelocal import line_local
+from cleaner.prefilter import _FOREIGN
 
 _PROPERTY = regex.compile(r"\\[pP]\{[^}]*\}|\\[pP][A-Za-z]")
 # Placeholders for \p{...} while Python's parser reads the pattern's structure: private-use code points
@@ -41,7 +45,7 @@ _MAX_BOUND = 8  # largest bound of a repeat kept in a gate (see _Writer.node)
 _MAX_PROGRAM = 20_000  # RE2 instructions: a larger gate outgrows the DFA's memory and runs slowly
 _OPTIONS = re2.Options()
 _OPTIONS.encoding = re2.Options.Encoding.UTF8
-_OPTIONS.max_mem = 64 << 20  # the DFA's budget: explicit classes of many ranges make a larger program
+_OPTIONS.max_mem = 2 << 20  # the budget of the program and its DFA caches, per gate
 _OPTIONS.log_errors = False  # a gate that outgrows it falls back to RE2's slower engine, silently
 
 
@@ -53,9 +57,6 @@ def relax(source: str, whole_line: bool = False) -> str | None:
     full match of the result is then possible wherever the pattern's full match is. The pattern need
     not be line-local then, as the line holds no newline; look-arounds at its edges are dropped, as
     they read outside the line."""
-    from cleaner.linelocal import line_local  # here: cleaner.linelocal runs gates, this asks it a proof
-    from cleaner.prefilter import _FOREIGN
-
     if "\\\\" in source:
         return None  # an escaped backslash could hide a "\\p" from the placeholders
     if not (line_local(source) if not whole_line else not _FOREIGN.search(_PROPERTY.sub("", source))):
@@ -292,7 +293,13 @@ def _all_characters() -> str:
     points = array.array("I", range(_NEWLINE))
     points.extend(range(_NEWLINE + 1, 0xD800))
     points.extend(range(0xE000, 0x110000))
-    return points.tobytes().decode("utf-32-le" if sys.byteorder == "little" else "utf-32-be")
+    return codecs.decode(points, "utf-32-le" if sys.byteorder == "little" else "utf-32-be")  # no copy
+
+
+def built() -> None:
+    """Drop the table of every code point (4.4 MB) once a pipeline's gates are built; the classes'
+    code points stay cached, and the table is made again (60 ms) if a later rule set needs it."""
+    _all_characters.cache_clear()
 
 
 @functools.cache

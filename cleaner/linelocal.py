@@ -27,12 +27,15 @@ import itertools
 from collections.abc import Callable, Sequence
 from re import _constants as C
 from re import _parser
+from typing import TYPE_CHECKING
 
 import regex
 
-from cleaner.gates import Gate, gate_for
 from cleaner.prefilter import _FOREIGN, _PROPERTY
 from cleaner.text import OTHER_BREAKS
+
+if TYPE_CHECKING:
+    from cleaner.gates import Gate
 
 #: ``\p{...}`` properties that can never match a newline: letters, marks, numbers, punctuation, symbols,
 #: and scripts (by name). Anything else (``\p{C}``, ``\p{Z}``, ``\P{...}``) is not proved safe.
@@ -249,7 +252,12 @@ class LocalRules:
     :func:`line_local`, or line-local by construction), else None; those rules stay the stage's to run.
     """
 
-    def __init__(self, rules: Sequence, part_of: Callable[[object], Part | None]):
+    def __init__(
+        self,
+        rules: Sequence,
+        part_of: Callable[[object], Part | None],
+        gate_of: Callable[[object], Gate | None] = lambda rule: None,
+    ):
         self.rules = tuple(rules)
         self.index: dict[int, int] = {}  # rule position -> part position
         parts, gates = [], []
@@ -258,8 +266,7 @@ class LocalRules:
             if part is not None:
                 self.index[i] = len(parts)
                 parts.append(part)
-                # a replace rule's matches are its pattern's: its gate finds the lines worth scanning
-                gates.append(gate_for(rule.pattern.source) if rule.kind == "replace" else None)
+                gates.append(gate_of(rule))  # the lines worth the part's scan (see cleaner.gates)
         self.memo = LineMemo(parts, gates)
 
     def edits(self, stage, text: str) -> dict[int, list]:

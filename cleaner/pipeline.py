@@ -29,7 +29,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cleaner import pickling
+from cleaner import gates, pickling
 from cleaner.document import (
     CLEANED,
     DROPPED,
@@ -71,6 +71,7 @@ class Cleaner:
             stages[name](self.ruleset.settings.get(name), self.ruleset.rules.get(name, ()))
             for name in self.ruleset.stages
         )
+        gates.built()  # the stages built their rules' gates: the table they were computed from goes
 
     def corpus_stats(self) -> dict[str, Any]:
         """Empty corpus statistics of each stage that builds a second-pass form from them, by stage name

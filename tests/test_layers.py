@@ -22,6 +22,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "cleaner.patterns",
             "cleaner.prefilter",
             "cleaner.linelocal",
+            "cleaner.gates",
             "cleaner.faults",
             "cleaner.chatter",
             "cleaner.pickling",

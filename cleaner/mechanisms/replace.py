@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 
 from cleaner.document import Edit, apply_edits
+from cleaner.gates import Gate, gate_for
 from cleaner.prefilter import rule_requirement
 from cleaner.stage import REGEX, STR, Field, Rule
 
@@ -48,6 +49,12 @@ def replacements(rule: Rule, req, text: str) -> list[tuple[int, int, str]]:
 def replace_part(stage, rule: Rule):
     """The rule as a :data:`cleaner.linelocal.Part`: a function from a text to its replacements."""
     return functools.partial(replacements, rule, _requirement(stage, rule))
+
+
+def replace_gate(rule: Rule) -> Gate | None:
+    """A line-local replace rule's gate (see :mod:`cleaner.gates`): its matches are its pattern's, so
+    the lines the loosened pattern marks are the only ones worth its scan. None for other kinds."""
+    return gate_for(rule.pattern.source) if rule.kind == "replace" else None
 
 
 class Probe:

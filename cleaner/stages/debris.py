@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from cleaner.document import Document, StageResult
 from cleaner.linelocal import LocalRules, line_local
 from cleaner.mechanisms.lines import LINE_KIND, LineRules, apply_line_rules, check_line_rule
-from cleaner.mechanisms.replace import REPLACE_KIND, check_replace_rule, replace_edits, replace_part
+from cleaner.mechanisms.replace import (
+    REPLACE_KIND,
+    check_replace_rule,
+    replace_edits,
+    replace_gate,
+    replace_part,
+)
 from cleaner.stage import Stage, non_overlapping
 
 
@@ -43,6 +49,7 @@ class Debris(Stage):
         self.local = LocalRules(
             self.rules,
             lambda r: replace_part(self, r) if r.kind == "replace" and line_local(r.pattern.source) else None,
+            replace_gate,
         )
 
     def apply(self, doc: Document) -> StageResult:

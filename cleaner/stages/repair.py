@@ -35,6 +35,7 @@ from cleaner.mechanisms.replace import (
     check_pair_examples,
     check_replace_rule,
     replace_edits,
+    replace_gate,
     replace_part,
 )
 from cleaner.patterns import Pattern
@@ -76,7 +77,7 @@ class Repair(Stage):
 
     def __init__(self, settings=None, rules=()):
         super().__init__(settings, rules)
-        self.local = LocalRules(self.rules, self._local_part)
+        self.local = LocalRules(self.rules, self._local_part, replace_gate)
 
     def _local_part(self, rule: Rule):
         """A rule's line-local form, when it has one: replace rules and ``doubled-words`` whose pattern
