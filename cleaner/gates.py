@@ -51,16 +51,29 @@ _OPTIONS.log_errors = False  # a gate that outgrows it falls back to RE2's slowe
 
 def relax(source: str, whole_line: bool = False) -> str | None:
     """An RE2 pattern whose matches cover every line where ``source`` (``regex`` syntax, line-local)
-    matches; None when there is none worth having (unknown syntax, or it matches the empty string).
+    matches; None when there is none worth having (see :func:`why_no_gate`).
 
     ``whole_line``: for a pattern matched against one line at a time, whole (a line rule's): an RE2
     full match of the result is then possible wherever the pattern's full match is. The pattern need
     not be line-local then, as the line holds no newline; look-arounds at its edges are dropped, as
     they read outside the line."""
+    return _relax(source, whole_line)[0]
+
+
+def why_no_gate(source: str, whole_line: bool = False) -> str | None:
+    """Why ``source`` has no gate (what ``cleaner rules`` says of a slow rule); None when it has one."""
+    return _relax(source, whole_line)[1]
+
+
+@functools.lru_cache(maxsize=4096)
+def _relax(source: str, whole_line: bool) -> tuple[str | None, str | None]:
+    """(the loosened pattern, None) or (None, why there is none)."""
     if "\\\\" in source:
-        return None  # an escaped backslash could hide a "\\p" from the placeholders
-    if not (line_local(source) if not whole_line else not _FOREIGN.search(_PROPERTY.sub("", source))):
-        return None
+        return None, "an escaped backslash (the loosening does not read it)"
+    if whole_line and _FOREIGN.search(_PROPERTY.sub("", source)):
+        return None, "syntax of the regex module's own (fuzzy matching, nested sets, unusual flags)"
+    if not whole_line and not line_local(source):
+        return None, "it may read across a line break"
     properties: list[str] = []
 
     def hold(m: regex.Match) -> str:
@@ -69,8 +82,8 @@ def relax(source: str, whole_line: bool = False) -> str | None:
 
     try:
         tree = _parser.parse(_PROPERTY.sub(hold, source))
-    except Exception:  # Python's parser refuses some regex-module syntax: no gate
-        return None
+    except Exception:  # Python's parser refuses some regex-module syntax
+        return None, "syntax Python's parser does not read"
     groups: dict[int, tuple[list, int]] = {}
     _collect_groups(list(tree), groups)
     writer = _Writer(properties, groups)
@@ -78,16 +91,16 @@ def relax(source: str, whole_line: bool = False) -> str | None:
         items = list(tree) if whole_line else _edges_consumed(list(tree))
         out = writer.items(items, tree.state.flags)
     except _Unsupported:
-        return None
+        return None, "a construct RE2 has no form for"
     try:
         compiled = re2.compile(out.encode(), _OPTIONS)
-    except Exception:  # too large, or refused by RE2: no gate
-        return None
+    except Exception:  # refused by RE2
+        return None, "RE2 refuses its loosened form"
     if not whole_line and compiled.search(b"") is not None:
-        return None  # matches everywhere: no line could be ruled out
+        return None, "without its look-arounds it matches the empty string, so it rules no line out"
     if compiled.programsize > _MAX_PROGRAM:
-        return None  # too large to run as a DFA: slower than the pattern it would spare
-    return out
+        return None, f"its loosened form is too large for RE2's DFA ({compiled.programsize:,} instructions)"
+    return out, None
 
 
 class _Unsupported(Exception):

@@ -874,12 +874,22 @@ def test_rules_says_which_rules_are_slow_and_why(capsys, tmp_path):
         'examples = [["a ;", "a;"]]\nkeep = ["a; b"]\n',
         encoding="utf-8",
     )
-    code, out, err = run(capsys, "rules", "--rules", "default", "--rules", str(rules), "--json")
+    fuzzy = tmp_path / "fuzzy.toml"
+    fuzzy.write_text(
+        'stage = "boilerplate"\nconcept = "test"\n\n[[rule]]\nid = "fuzzy-menu"\n'
+        "pattern = '(?:menu){e<=1}'\nreason = 'test'\nexamples = [\"menu\"]\nkeep = [\"a line of text\"]\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(
+        capsys, "rules", "--rules", "default", "--rules", str(rules), "--rules", str(fuzzy), "--json"
+    )
     assert code == OK
     slow = {r["id"]: r["slow"] for stage in json.loads(out) for r in stage["rules"]}
     assert any("whole in every pass" in why for why in slow["spaces-across-lines"])
     assert slow["spaced-hyphen"] == []  # line-local and gated by its "-"
-    assert any("every line" in why for why in slow["timestamp"])  # no literal every match holds
+    # no literal every match holds, but an RE2 gate rules lines out; fuzzy matching has no gate
+    assert slow["timestamp"] == []
+    assert any("every line" in why and "no RE2 gate" in why for why in slow["fuzzy-menu"])
     code, out, err = run(capsys, "rules", "--rules", "default", "--rules", str(rules))
     line = next(ln for ln in out.splitlines() if ln.split()[0] == "spaces-across-lines")
     assert "[slow: " in line and " slow" in err
