@@ -205,6 +205,12 @@ def at_least_words(s: str, n: int) -> bool:
     return word_count(s) >= n
 
 
+def word_count_upto(s: str, cap: int) -> int:
+    """``min(word_count(s), cap)``: the same answer to every comparison with a number below ``cap``,
+    counting a long line only as far as its first 10,000 characters when they hold ``cap`` words."""
+    return cap if at_least_words(s, cap) else word_count(s)
+
+
 def has_letters(s: str) -> bool:
     return _LETTER.search(s) is not None
 

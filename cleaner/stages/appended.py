@@ -31,7 +31,7 @@ from cleaner.document import Document, StageResult
 from cleaner.mechanisms.lines import check_line_rule, first_match, line_gates
 from cleaner.prefilter import Prefilter
 from cleaner.stage import BOOL, INT, REGEX, Field, Rule, Stage
-from cleaner.text import BoundedMemo, Line, ends_sentence, lines, word_count
+from cleaner.text import BoundedMemo, Line, ends_sentence, lines, word_count_upto
 
 _MAX_WORDS = 12  # boundary and teaser lines are headings and stamps: short
 _LINE = {
@@ -51,6 +51,8 @@ TEASER_KIND = {
 
 #: Lines below a teaser's time stamp that belong to its block (source, headline, opening paragraph).
 _TEASER_BELOW = 3
+#: Most words of a line above a teaser's time stamp that belongs to its block (a source name).
+_TEASER_SOURCE_WORDS = 5
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,12 @@ class Appended(Stage):
             kind: max((r.param("max_words", _MAX_WORDS) for r in rs), default=-1)
             for kind, (rs, _) in self.kinds.items()
         }
+        # past every number a line's word count is compared with, its exact value changes nothing (a
+        # document of one 1.6 MB line had its words counted in every pass)
+        s = self.settings
+        self._cap = 1 + max(
+            s.prose_words, s.link_words, _TEASER_SOURCE_WORDS, _MAX_WORDS, *self._reach.values()
+        )
 
     def __getstate__(self):
         return {**self.__dict__, "_memo": {kind: BoundedMemo() for kind in self.kinds}}  # caches
@@ -101,7 +109,7 @@ class Appended(Stage):
         text = doc.text
         nonblank = [ln for ln in lines(text) if not ln.blank]
         norms = [ln.norm for ln in nonblank]
-        counts = [word_count(n) for n in norms]
+        counts = [word_count_upto(n, self._cap) for n in norms]  # compared with numbers below the cap only
         s = self.settings
         prose = [c >= s.prose_words and ends_sentence(n) for n, c in zip(norms, counts, strict=True)]
         earliest = self._earliest_cut(nonblank, prose)
@@ -155,7 +163,9 @@ class Appended(Stage):
             return None
         start = k
         while (
-            start - 1 >= earliest and k - (start - 1) <= rule.param("lookback", 2) and counts[start - 1] <= 5
+            start - 1 >= earliest
+            and k - (start - 1) <= rule.param("lookback", 2)
+            and counts[start - 1] <= _TEASER_SOURCE_WORDS
         ):
             start -= 1
         return start, rule
