@@ -36,7 +36,10 @@ from cleaner.stages.extract import ExtractSettings
 
 # (label, block rule parameters, gap rule parameters): the bundled values first.
 GRID = (
-    ("bundled: further blocks 60/0.3, gap 6", {}, {}),
+    ("bundled: further blocks 60/0.3, furniture lines of 6 words, gap 6", {}, {}),
+    ("cut without furniture evidence", {"furniture_words": 0}, {}),
+    ("furniture lines of up to 2 words", {"furniture_words": 2}, {}),
+    ("furniture lines of up to 4 words", {"furniture_words": 4}, {}),
     ("no further blocks", {"second_block_words": 0}, {}),
     ("further blocks 40/0.3", {"second_block_words": 40, "second_block_share": 0.3}, {}),
     ("gap lines up to 8 words", {}, {"max_words": 8}),

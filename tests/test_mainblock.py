@@ -13,7 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.stages.mainblock import MainBlock, MainBlockSettings, _wrapped_prose, hard_wrapped
+from cleaner.stages.mainblock import (
+    MainBlock,
+    MainBlockSettings,
+    _furniture_outside,
+    _wrapped_prose,
+    hard_wrapped,
+)
 from cleaner.text import word_count
 from tests.conftest import with_stages
 
@@ -236,6 +242,53 @@ def test_one_prose_line_is_not_a_main_block(ruleset):
     result = with_stages(ruleset, "mainblock").clean(text)
     assert result.edits == ()
     assert result.text == text
+
+
+# A clean article laid out a paragraph per line, as a scraper writes it, with a list after its prose
+# that scores below the block. Nothing in it is page furniture, so nothing may go.
+CLEAN_ARTICLE = [
+    HEADLINE,
+    *PARAGRAPHS,
+    "The town hall listed the changes that apply from next season.",
+    "Anchorage for large ships at the new terminal",
+    "Shuttle boats every twenty minutes in summer",
+    "Terminal fees shared with shops in the old quarter",
+    "Ban reviewed by the council after two seasons",
+]
+
+
+def test_clean_article_keeps_its_closing_list(only_mainblock):
+    result = only_mainblock.clean("\n".join(CLEAN_ARTICLE) + "\n")
+    assert _mainblock_edits(result) == []
+    assert result.text == "\n\n".join(CLEAN_ARTICLE) + "\n"
+
+
+@pytest.mark.parametrize("furniture", ["Menu", "Contact us", "Skip to main content"])
+def test_one_furniture_line_outside_the_block_lets_the_cut_through(only_mainblock, furniture):
+    # Counterpart: the same text with one furniture-like line (six words at most, no sentence end) above
+    # it is a page's text, and what lies outside its best block goes, the list with the furniture.
+    result = only_mainblock.clean("\n".join([furniture, *CLEAN_ARTICLE]) + "\n")
+    removed = "".join(e.old for e in _mainblock_edits(result) if e.rule == "outside-main-block")
+    assert furniture in removed and CLEAN_ARTICLE[-1] in removed
+    assert all(p in result.text for p in PARAGRAPHS)
+
+
+@pytest.mark.parametrize(
+    ("rows", "words", "expected"),
+    [
+        (["Menu", "A first paragraph.", "A second one."], 2, True),  # a one-word line before the block
+        (["A first paragraph.", "A second one.", "Contact us"], 2, True),  # a two-word line after it
+        (["A byline of four words", "A first paragraph.", "A second one."], 2, False),
+        (["A byline of four words", "A first paragraph.", "A second one."], 6, True),
+        (["A first paragraph.", "A second one.", "Thanks."], 2, False),  # short, but a sentence
+        (["Our picks", "A first paragraph.", "A second one."], 0, True),  # 0: the cut asks for nothing
+        (["A first paragraph.", "A second one."], 6, False),  # nothing outside at all
+    ],
+)
+def test_furniture_outside_the_block(rows, words, expected):
+    counts = [word_count(n) for n in rows]
+    first = rows.index("A first paragraph.")
+    assert _furniture_outside(rows, counts, first, first + 1, words) is expected
 
 
 SECTIONS = (
