@@ -126,20 +126,26 @@ class Appended(Stage):
         # a boundary heading at or before the first teaser block names the cut better than the teasers
         last = cut[0] if cut is not None else len(nonblank) - 1
         boundaries = self._matcher("boundary", norms, counts)
-        for k in range(earliest, last + 1):
+        # Every inline box in one application, then the cut to the end: one box a pass left a page with
+        # many boxes (pages glued together) without a fixed point after the pipeline's last pass.
+        edits = []
+        k = earliest
+        while k <= last:
             rule = boundaries(k)
             if rule is None:
+                k += 1
                 continue
             # only teasers, link lists and chrome follow, or what follows is never the article's (comments)
             if k >= last_free or rule.param("whole", False):
-                return self._cut(text, nonblank[k:], rule)
+                return StageResult(edits=(*edits, self._edit(text, nonblank[k:], rule)))
             end = k + 1  # the article goes on after an inline box: take the box's link list only
             while end < len(nonblank) and counts[end] <= s.link_words and not prose[end]:
                 end += 1
-            return self._cut(text, nonblank[k:end], rule)
+            edits.append(self._edit(text, nonblank[k:end], rule))
+            k = end
         if cut is not None:
-            return self._cut(text, nonblank[cut[0] :], cut[1])
-        return StageResult()
+            edits.append(self._edit(text, nonblank[cut[0] :], cut[1]))
+        return StageResult(edits=tuple(edits))
 
     def _earliest_cut(self, nonblank: Sequence[Line], prose: Sequence[bool]) -> int | None:
         """Index of the first line a cut may start at: after enough of the article."""
@@ -194,7 +200,6 @@ class Appended(Stage):
 
         return match
 
-    def _cut(self, text: str, doomed: Sequence[Line], rule: Rule) -> StageResult:
+    def _edit(self, text: str, doomed: Sequence[Line], rule: Rule):
         # One edit for the whole section: "why did the end go?" has one answer.
-        edit = self.edit(rule.id, doomed[0].start, doomed[-1].end, text, "", rule.reason)
-        return StageResult(edits=(edit,))
+        return self.edit(rule.id, doomed[0].start, doomed[-1].end, text, "", rule.reason)
