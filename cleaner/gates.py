@@ -310,9 +310,11 @@ def _all_characters() -> str:
 
 
 def built() -> None:
-    """Drop the table of every code point (4.4 MB) once a pipeline's gates are built; the classes'
-    code points stay cached, and the table is made again (60 ms) if a later rule set needs it."""
+    """Drop the table of every code point (4.4 MB) and the loosened patterns (their gates hold them)
+    once a pipeline's gates are built; the classes' code points stay cached, and the table is made
+    again (60 ms) if a later rule set needs it."""
     _all_characters.cache_clear()
+    _relax.cache_clear()
 
 
 @functools.cache
