@@ -227,35 +227,48 @@ class _Writer:
     def char_set(self, items, flags: int) -> str:
         """One character of ``items`` (a class's parsed items) under ``flags``: the code points the
         ``regex`` module matches, written out as ranges."""
-        fold = bool(flags & C.SRE_FLAG_IGNORECASE)
-        prefix = "".join(f for f, bit in _FLAGS if flags & bit)
-        negate = False
-        found: list[tuple[int, int]] = []
-        # a class matches what any of its items matches, and a negated one the rest; an item's code
-        # points are its own when no case folds into it, else asked of the regex module (once per
-        # process and item: \\p{L} stands in many rules)
-        for o, a in items:
-            k = a - _PLACEHOLDER if o is C.LITERAL else -1
-            if o is C.NEGATE:
-                negate = True
-            elif 0 <= k < len(self.properties):
-                found += _members(prefix, self.properties[k])
-            elif o is C.LITERAL and fold and a < 256 and a != _NEWLINE and prefix == "i":
-                found += _latin1_folds()[a]  # a letter of a case-insensitive word: the common case
-            elif o is C.LITERAL:
-                found += _members(prefix, _in_regex(a)) if fold else [(a, a)]
-            elif o is C.RANGE:
-                found += _members(prefix, _in_regex(a[0]) + "-" + _in_regex(a[1])) if fold else [a]
-            elif o is C.CATEGORY and a in _CATEGORY:
-                found += _members(prefix, _CATEGORY[a])
-            else:
-                raise _Unsupported
-        ranges = _merged([r for a, b in found for r in _without_newline(a, b)])
-        if negate:
-            ranges = _complement(ranges)
-        if not ranges:
-            raise _Unsupported  # a class that matches nothing: leave such a pattern ungated
-        return "[" + "".join(_range(a, b) for a, b in ranges) + "]"
+        # a property stands in the items as its placeholder: named here, so equal classes of different
+        # patterns are one key (\\p{L} is written out once per process, not once per use)
+        named = tuple(
+            (o, self.properties[a - _PLACEHOLDER])
+            if o is C.LITERAL and 0 <= a - _PLACEHOLDER < len(self.properties)
+            else (o, a)
+            for o, a in items
+        )
+        return _char_set(named, flags & (C.SRE_FLAG_IGNORECASE | C.SRE_FLAG_ASCII))
+
+
+@functools.lru_cache(maxsize=4096)
+def _char_set(items: tuple, flags: int) -> str:
+    """:meth:`_Writer.char_set` of a class whose properties are named (``(LITERAL, "\\p{L}")``)."""
+    fold = bool(flags & C.SRE_FLAG_IGNORECASE)
+    prefix = "".join(f for f, bit in _FLAGS if flags & bit)
+    negate = False
+    found: list[tuple[int, int]] = []
+    # a class matches what any of its items matches, and a negated one the rest; an item's code
+    # points are its own when no case folds into it, else asked of the regex module (once per
+    # process and item: \\p{L} stands in many rules)
+    for o, a in items:
+        if o is C.NEGATE:
+            negate = True
+        elif o is C.LITERAL and isinstance(a, str):
+            found += _members(prefix, a)  # a property
+        elif o is C.LITERAL and fold and a < 256 and a != _NEWLINE and prefix == "i":
+            found += _latin1_folds()[a]  # a letter of a case-insensitive word: the common case
+        elif o is C.LITERAL:
+            found += _members(prefix, _in_regex(a)) if fold else [(a, a)]
+        elif o is C.RANGE:
+            found += _members(prefix, _in_regex(a[0]) + "-" + _in_regex(a[1])) if fold else [a]
+        elif o is C.CATEGORY and a in _CATEGORY:
+            found += _members(prefix, _CATEGORY[a])
+        else:
+            raise _Unsupported
+    ranges = _merged([r for a, b in found for r in _without_newline(a, b)])
+    if negate:
+        ranges = _complement(ranges)
+    if not ranges:
+        raise _Unsupported  # a class that matches nothing: leave such a pattern ungated
+    return "[" + "".join(_range(a, b) for a, b in ranges) + "]"
 
 
 def _merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
