@@ -327,6 +327,7 @@ def built() -> None:
     once a pipeline's gates are built; the classes' code points stay cached, and the table is made
     again (60 ms) if a later rule set needs it."""
     _all_characters.cache_clear()
+    _assigned_characters.cache_clear()
     _relax.cache_clear()
 
 
@@ -349,20 +350,49 @@ def _latin1_folds() -> dict[int, list[tuple[int, int]]]:
 @functools.cache
 def _members(flags: str, cls: str) -> tuple[tuple[int, int], ...]:
     """The code points ``[cls]`` matches under the inline ``flags``, as (first, last) ranges: asked of
-    the ``regex`` module over every code point, so the gate keeps exactly the rules' own semantics."""
+    the ``regex`` module, so the gate keeps exactly the rules' own semantics.
+
+    A property of letters, marks, numbers, punctuation, symbols or a script, ``\\w``, ``\\d``, ``\\s``
+    and any case-insensitive character are asked only over the assigned code points, a seventh of
+    them (none of these matches one that is unassigned or private, but a character itself): a range
+    found there may span unassigned code points, which only widens the gate. ``\\S``, ``\\W`` and
+    ``\\D`` are the rest of their positive forms; anything else is asked over every code point."""
+    if cls in _NEGATED:
+        return tuple(_complement(list(_members(flags, _NEGATED[cls]))))
+    own: list[tuple[int, int]] = []
+    if _ASSIGNED_ONLY.fullmatch(cls):
+        universe = _assigned_characters()
+    elif "i" in flags and (m := _ONE.fullmatch(cls)):
+        universe = _assigned_characters()  # its case partners are letters; itself, it may be anything
+        own = [(int(m.group(1), 16), int(m.group(2) or m.group(1), 16))]
+    else:
+        universe = _all_characters()
     pattern = regex.compile((f"(?{flags})" if flags else "") + "[" + cls + "]+")
-    everything = _all_characters()
-    out = []
-    for m in pattern.finditer(everything):
-        first, last = ord(everything[m.start()]), ord(everything[m.end() - 1])
-        # the string skips the newline and the surrogates: a run across either gap is split there
-        for lo, hi in ((first, last),):
-            for gap_lo, gap_hi in ((_NEWLINE, _NEWLINE), (0xD800, 0xDFFF)):
-                if lo < gap_lo <= hi:
-                    out.append((lo, gap_lo - 1))
-                    lo = gap_hi + 1
-            out.append((lo, hi))
-    return tuple(out)
+    out = own
+    for m in pattern.finditer(universe):
+        first, last = ord(universe[m.start()]), ord(universe[m.end() - 1])
+        # the newline and the surrogates are never in a class: a run across either gap is split there
+        for gap_lo, gap_hi in ((_NEWLINE, _NEWLINE), (0xD800, 0xDFFF)):
+            if first < gap_lo <= last:
+                out.append((first, gap_lo - 1))
+                first = gap_hi + 1
+        out.append((first, last))
+    return tuple(_merged(out))
+
+
+_NEGATED = {r"\S": r"\s", r"\W": r"\w", r"\D": r"\d"}
+#: items whose code points are all assigned ones (see _members)
+_ASSIGNED_ONLY = regex.compile(
+    r"\\p\{(?:L[ulmot&]?|M[nce]?|N[dlo]?|P[cdseifo]?|S[mcko]?|"
+    r"Latin|Greek|Cyrillic|Han|Hiragana|Katakana|Hangul|Arabic|Hebrew|Thai)\}|\\p[LMNPS]|\\[dws]"
+)
+_ONE = regex.compile(r"\\U([0-9a-f]{8})(?:-\\U([0-9a-f]{8}))?")  # a character or a range, as _in_regex writes
+
+
+@functools.cache
+def _assigned_characters() -> str:
+    """The assigned code points that are not private, in order (a seventh of every code point)."""
+    return "".join(regex.findall(r"[^\p{Cn}\p{Co}]+", _all_characters()))
 
 
 class Gate:
