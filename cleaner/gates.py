@@ -1,24 +1,31 @@
-"""Gates: a line-local rule's pattern loosened into one an automaton runs (RE2), to find the few lines
-worth the exact pattern.
+"""Gates: a rule's pattern loosened into one an automaton runs (RE2), to find the few lines worth the
+exact pattern.
 
 A ``regex`` pattern that starts with a look-behind or a word boundary (``(?<=\\p{L}) +...``,
 ``\\b(\\p{Ll}{3,}...``) is tried at every position of a text: the bench's text pages measured 14-34 MB/s
 for such a rule, so four of them cost as much as the rest of their stage. RE2 matches in one pass with
 a DFA, 350-650 MB/s on the same pages, but has no look-arounds, word boundaries or back-references.
 
-:func:`relax` writes a pattern RE2 can run that matches *at least* wherever the original does: every
-look-around, anchor and word boundary is dropped (each only ever rules a match out), a back-reference
-becomes the pattern of the group it repeats, atomic groups and possessive repeats become plain ones, and
-every character class, property and case-insensitive letter becomes the explicit set of code points
-the ``regex`` module itself says it matches (computed once per class, so RE2's own Unicode tables and
-case folding never decide anything). The original must be line-local (see :func:`cleaner.linelocal.
-line_local`): no part of it matches a newline, and neither does any part of the loosened pattern, so a
-line where the original matches holds a match of the gate.
+:func:`relax` writes a pattern RE2 can run that matches *at least* wherever the original does: a
+look-behind that opens the pattern and a look-ahead that closes it are read as text, every other
+look-around and word boundary is dropped (each only ever rules a match out), a back-reference becomes
+the pattern of the group it repeats, atomic groups and possessive repeats become plain ones, and every
+character class, property and case-insensitive letter becomes the explicit set of code points the
+``regex`` module itself says it matches (computed once per class, so RE2's own Unicode tables and case
+folding never decide anything). No part of the loosened pattern matches a newline.
 
-:class:`Gate` runs the loosened pattern over a text's UTF-8 bytes and says which lines hold a match;
-the exact pattern then runs over those lines alone (see :class:`cleaner.linelocal.LineMemo`). Where
-the loosening would match the empty string (nothing to gate on), or uses syntax this module does not
-know, there is no gate and the pattern runs over every line, as before.
+Two kinds of gate:
+
+- a search gate, for a line-local pattern (see :func:`cleaner.linelocal.line_local`): a line where the
+  pattern matches holds a match of the gate, so :class:`Gate` ``.lines`` says which lines of a text the
+  exact pattern must scan (replace rules in :class:`cleaner.linelocal.LineMemo`, the line rules' union
+  scan in :class:`cleaner.mechanisms.lines.LineRules`);
+- a whole-line gate (``whole_line=True``), for a pattern matched against one whole line (line rules,
+  boundaries and teasers): the gate fullmatches every line the pattern fullmatches, so a line it does
+  not fullmatch is not tried (:func:`cleaner.mechanisms.lines.first_match`).
+
+Where the loosening would match the empty string (nothing to gate on), or uses syntax this module does
+not know, there is no gate and the pattern runs as before; :func:`why_no_gate` says why.
 """
 
 from __future__ import annotations
@@ -70,6 +77,8 @@ def _relax(source: str, whole_line: bool) -> tuple[str | None, str | None]:
     """(the loosened pattern, None) or (None, why there is none)."""
     if "\\\\" in source:
         return None, "an escaped backslash (the loosening does not read it)"
+    if any(_PLACEHOLDER <= ord(c) <= 0xFFFFF for c in source):
+        return None, "a private-use character of plane 15 (the loosening uses them as placeholders)"
     if whole_line and _FOREIGN.search(_PROPERTY.sub("", source)):
         return None, "syntax of the regex module's own (fuzzy matching, nested sets, unusual flags)"
     if not whole_line and not line_local(source):

@@ -80,6 +80,7 @@ def test_a_gate_marks_what_its_pattern_matches(pattern, marked, unmarked):
         r"x*",  # matches the empty string
         r"a\s+b",  # not line-local: \s matches a newline
         r"foo\\p{L}",  # an escaped backslash
+        "a\U000f0000\\p{L}",  # a literal character of the placeholders' plane
     ],
 )
 def test_no_gate_where_it_could_not_rule_a_line_out(pattern):
