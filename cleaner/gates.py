@@ -102,7 +102,7 @@ def _relax(source: str, whole_line: bool) -> tuple[str | None, str | None]:
     except _Unsupported:
         return None, "a construct RE2 has no form for"
     try:
-        compiled = re2.compile(out.encode(), _OPTIONS)
+        compiled = _compiled(out)
     except Exception:  # refused by RE2
         return None, "RE2 refuses its loosened form"
     if not whole_line and compiled.search(b"") is not None:
@@ -110,6 +110,13 @@ def _relax(source: str, whole_line: bool) -> tuple[str | None, str | None]:
     if compiled.programsize > _MAX_PROGRAM:
         return None, f"its loosened form is too large for RE2's DFA ({compiled.programsize:,} instructions)"
     return out, None
+
+
+@functools.lru_cache(maxsize=4096)
+def _compiled(source: str):
+    """The RE2 program of a loosened pattern: compiled once, for the checks of :func:`_relax` and then
+    for the :class:`Gate` that runs it."""
+    return re2.compile(source.encode(), _OPTIONS)
 
 
 class _Unsupported(Exception):
@@ -332,12 +339,13 @@ def _all_characters() -> str:
 
 
 def built() -> None:
-    """Drop the table of every code point (4.4 MB) and the loosened patterns (their gates hold them)
-    once a pipeline's gates are built; the classes' code points stay cached, and the table is made
-    again (60 ms) if a later rule set needs it."""
+    """Drop the table of every code point (4.4 MB) and the loosened patterns and their programs (their
+    gates hold them) once a pipeline's gates are built; the classes' code points stay cached, and the
+    table is made again (60 ms) if a later rule set needs it."""
     _all_characters.cache_clear()
     _assigned_characters.cache_clear()
     _relax.cache_clear()
+    _compiled.cache_clear()
 
 
 @functools.cache
@@ -412,7 +420,7 @@ class Gate:
 
     def __init__(self, source: str):
         self.source = source
-        self._search, self._whole = _matchers(re2.compile(source.encode(), _OPTIONS))
+        self._search, self._whole = _matchers(_compiled(source))
 
     def __reduce__(self):
         return (Gate, (self.source,))

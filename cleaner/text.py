@@ -192,23 +192,23 @@ def word_count(s: str) -> int:
     return len(_WORD.findall(s)) + len(_CJK.findall(s)) // 2
 
 
-_PREFIX = 10_000  # characters of a long line whose words are counted first by at_least_words
-
-
-def at_least_words(s: str, n: int) -> bool:
-    """``word_count(s) >= n``, counting only the first 10,000 characters of a longer line when they
-    hold ``n`` words already: the words of a prefix are never more than the line's (each is the start
-    of one of them). A document that is one long line changes in every pass, so its count was never
-    remembered and the language stage counted 1.6 MB of words twice a pass to learn it had 8."""
-    if len(s) > _PREFIX and word_count(s[:_PREFIX]) >= n:
-        return True
-    return word_count(s) >= n
+_PREFIX = 10_000  # characters of a long line whose words are counted first by word_count_upto
 
 
 def word_count_upto(s: str, cap: int) -> int:
     """``min(word_count(s), cap)``: the same answer to every comparison with a number below ``cap``,
-    counting a long line only as far as its first 10,000 characters when they hold ``cap`` words."""
-    return cap if at_least_words(s, cap) else word_count(s)
+    counting only the first 10,000 characters of a longer line when they hold ``cap`` words already:
+    the words of a prefix are never more than the line's (each is the start of one of them). A document
+    that is one long line changes in every pass, so its count was never remembered and the language
+    stage counted 1.6 MB of words twice a pass to learn it had 8."""
+    if len(s) > _PREFIX and word_count(s[:_PREFIX]) >= cap:
+        return cap
+    return min(word_count(s), cap)
+
+
+def at_least_words(s: str, n: int) -> bool:
+    """``word_count(s) >= n``, a long line's words counted only as far as that takes."""
+    return word_count_upto(s, n) >= n
 
 
 def has_letters(s: str) -> bool:
