@@ -253,3 +253,32 @@ def test_bounded_memo_in_bulk_is_the_memo_line_by_line():
     assert bulk.known(["de", "zz", "abc"]) == {"de": 2, "abc": 3} == one.known(["de", "zz", "abc"])
     bulk.put_many({"jklmn": 5})  # 9 + 5 characters would pass 10: it starts afresh
     assert bulk.known(["abc", "jklmn"]) == {"jklmn": 5}
+
+
+# lines of a page around a body: menu-like items of a few words, prose lines of about the prose limit
+_RUN_LINES = st.lists(
+    st.one_of(
+        st.lists(st.sampled_from(["Home", "News", "World", "Sport"]), min_size=1, max_size=8).map(" ".join),
+        st.integers(min_value=10, max_value=16).map(lambda n: " ".join(["word"] * n) + "."),
+    ),
+    min_size=1,
+    max_size=14,
+)
+
+
+@settings(max_examples=300)
+@given(texts=_RUN_LINES)
+def test_runs_found_counting_words_only_as_far_as_the_limits_are_the_full_counts_runs(texts, cleaner):
+    # find_runs compares a line's words with max_words and prose_words only, so it stops counting past
+    # them (a document that is one long line was counted whole in every pass)
+    from unittest import mock
+
+    from cleaner.stages import boilerplate
+    from cleaner.text import word_count
+
+    stage = next(s for s in cleaner.stages if s.name == "boilerplate")
+    run_rule = next(r for r in stage.rules if r.kind == "run")
+    left = [ln for ln in lines("\n".join(texts)) if not ln.blank]
+    fast = boilerplate.find_runs(run_rule, left)
+    with mock.patch.object(boilerplate, "word_count_upto", lambda s, cap: word_count(s)):
+        assert boilerplate.find_runs(run_rule, left) == fast

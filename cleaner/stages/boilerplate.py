@@ -25,7 +25,7 @@ import regex
 from cleaner.document import Document, StageResult
 from cleaner.mechanisms.lines import LINE_KIND, LineRules, apply_line_rules, check_line_rule
 from cleaner.stage import INT, Field, Rule, Stage, check_matches, non_overlapping
-from cleaner.text import Line, ends_sentence, lines, word_count
+from cleaner.text import Line, ends_sentence, lines, word_count_upto
 
 RUN_KIND = {
     "min_lines": Field(INT, help="shortest run removed (default 3)"),
@@ -88,7 +88,10 @@ def find_runs(rule: Rule, left: Sequence[Line]) -> list[Line]:
     max_words = rule.param("max_words", 6)
     prose_words = rule.param("prose_words", 12)
     norms = [ln.norm for ln in left]
-    counts = [word_count(n) for n in norms]
+    # each count is compared with max_words and prose_words only: counted as far as that takes (a
+    # document that is one long line had all its words counted again in every pass)
+    cap = max(max_words, prose_words) + 1
+    counts = [word_count_upto(n, cap) for n in norms]
     prose = [c >= prose_words and ends_sentence(n) for n, c in zip(norms, counts, strict=True)]
     dense = [k for k, p in enumerate(prose) if p and any(prose[k + 1 : k + 1 + _BODY_GAP])]
     if not dense:
