@@ -146,6 +146,59 @@ def test_invisible_character_rules_leave_unrepaired_mojibake_alone(ruleset):
     assert unicode_only.clean("Die Bundes\xadregierung").text == "Die Bundesregierung"
 
 
+# words of a long line: plain ASCII, right accents, mojibake of several kinds (one with the space ftfy
+# reads as a mis-decoded no-break space), an entity and markup that turns entities off for the line
+_LONG_LINE_WORDS = st.sampled_from(
+    [
+        "the",
+        "minister",
+        "said.",
+        "café",
+        "naïve",
+        "cafÃ©",
+        "â€œquotedâ€\x9d",
+        "Ã ",
+        "AT&amp;T",
+        "<b>",
+        "x\x85",
+    ]
+)
+
+
+@settings(max_examples=300)
+@given(st.lists(_LONG_LINE_WORDS, min_size=1, max_size=60))
+def test_a_long_line_is_repaired_as_ftfy_repairs_each_of_its_segments(words):
+    # segments of 40 characters stand for those of 10,000. They cover the line, cut only after a space
+    # between printable ASCII characters (never inside a mis-decoded sequence), and each is repaired as
+    # ftfy repairs it alone, entities left alone in all of them when the line holds markup. (Not always
+    # as ftfy repairs the whole line: fix_encoding decides for a whole segment, as it does for ftfy's own
+    # segments of max_decode_length characters.)
+    from unittest import mock
+
+    from cleaner.document import apply_edits
+    from cleaner.stages import unicode
+
+    line = " ".join(words)
+    config = FTFY_CONFIG if "<" not in line else FTFY_CONFIG._replace(unescape_html=False)
+    with mock.patch.object(unicode, "SEGMENT", 40):
+        pieces = unicode.segments(line, 0, len(line))
+        edits, _ = unicode.Unicode()._ftfy(line)
+    assert "".join(line[a:b] for a, b in pieces) == line
+    assert all(line[b - 2 : b + 1].isascii() and line[b - 1] == " " for _, b in pieces[:-1])
+    want = "".join(ftfy.fix_and_explain(line[a:b], config)[0] for a, b in pieces)
+    assert apply_edits(line, edits) == want
+
+
+def test_a_long_line_goes_to_ftfy_only_in_the_segments_that_need_it():
+    from cleaner.stages.unicode import SEGMENT, Unicode
+
+    clean = "word " * (3 * SEGMENT // 5)
+    line = clean + "cafÃ© " + clean
+    (edit,) = Unicode()._ftfy(line)[0]
+    assert edit.old.startswith("word") and "cafÃ©" in edit.old and len(edit.old) <= SEGMENT + 10
+    assert edit.new == edit.old.replace("cafÃ©", "café")
+
+
 @pytest.mark.parametrize(
     ("text", "spans"),
     [

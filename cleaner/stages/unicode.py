@@ -13,7 +13,8 @@ characters ``str.splitlines`` breaks on are not line ends here, because ftfy rea
 mis-decoded "…", ``\\x0b`` and ``\\x1c``-``\\x1e`` are control characters, ``\\u2028``/``\\u2029`` become
 ``\\n``. This stage runs first, so the later stages, which split lines with ``splitlines``, only see them
 after ftfy has. Each repaired line is one edit whose reason is ftfy's own plan (``fix_and_explain``), so
-"why did this change?" has ftfy's answer; a line is repaired whole, never a part of a mis-decoded sequence,
+"why did this change?" has ftfy's answer; a line is repaired whole, never a part of a mis-decoded sequence
+(a line of more than 10,000 characters in segments cut between ASCII words: see ``segments``),
 and the invisible-character rules leave alone a line that is still mojibake after ftfy (a soft hyphen
 there may be a byte of a mis-decoded character).
 
@@ -208,19 +209,52 @@ class Unicode(Stage):
         return StageResult(edits=tuple(edits))
 
     def _ftfy(self, text: str):
-        """ftfy's edits, one per line it changes, and the spans of lines it leaves mis-decoded."""
+        """ftfy's edits, one per line (or segment of a long line) it changes, and the spans of those it
+        leaves mis-decoded."""
         out, still_bad = [], []
         for start, end in lines_for_ftfy(text):
-            line = text[start:end]
-            fixed, plan = ftfy.fix_and_explain(line, FTFY_CONFIG)
-            if fixed == line:
-                if is_bad(line):
-                    still_bad.append((start, end))
-                continue
-            steps = ", ".join(p for _, p in plan or ()) or "normalization"
-            rule = "mojibake" if any(a in ("encode", "decode") for a, _ in plan or ()) else "ftfy"
-            out.append(self.edit(rule, start, end, text, fixed, f"ftfy repaired the text ({steps})"))
+            # ftfy leaves HTML entities alone in a line that holds a "<", and so in each of its segments
+            config = FTFY_CONFIG if "<" not in text[start:end] else _NO_ENTITIES
+            for lo, hi in segments(text, start, end):
+                line = text[lo:hi]
+                if (lo, hi) != (start, end) and not lines_for_ftfy(line):
+                    continue  # a segment of a long line the check passes over
+                fixed, plan = ftfy.fix_and_explain(line, config)
+                if fixed == line:
+                    if is_bad(line):
+                        still_bad.append((lo, hi))
+                    continue
+                steps = ", ".join(p for _, p in plan or ()) or "normalization"
+                rule = "mojibake" if any(a in ("encode", "decode") for a, _ in plan or ()) else "ftfy"
+                out.append(self.edit(rule, lo, hi, text, fixed, f"ftfy repaired the text ({steps})"))
         return out, still_bad
+
+
+_NO_ENTITIES = FTFY_CONFIG._replace(unescape_html=False)
+#: Characters of a line that ftfy repairs whole; a longer line goes to it in segments (see segments)
+SEGMENT = 10_000
+# Where a long line may be cut: after a space between two printable ASCII characters. No mis-decoded
+# sequence holds one: mojibake is made of non-ASCII characters, and the one space ftfy reads as part of it
+# (restore_byte_a0: "Ã " for "à") follows a non-ASCII one. A UTF-8 byte sequence never holds an ASCII byte,
+# so cut there, the bytes of every character stay together.
+_CUT = re.compile(r"(?<=[!-~]) (?=[!-~])")
+
+
+def segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The pieces of the line ``text[start:end]`` that ftfy repairs one by one: the line itself when it
+    is at most ``SEGMENT`` characters; a longer one cut at the first place :data:`_CUT` allows after
+    every ``SEGMENT`` characters, as ``ftfy.fix_text`` cuts a line at its ``max_decode_length``. Whole, a
+    line of one 1.6 MB document went to ftfy for one mis-decoded word, and the stage's cost grew with the
+    length of the document's lines rather than with its text."""
+    out = []
+    while end - start > SEGMENT:
+        cut = _CUT.search(text, start + SEGMENT, end)
+        if cut is None:
+            break
+        out.append((start, cut.end()))
+        start = cut.end()
+    out.append((start, end))
+    return out
 
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
