@@ -4,7 +4,8 @@ the fourth.
 Run from the repository root:
 
     python -m benchmarks.loso                          # the grid below, text mode, all four dev sets
-    python -m benchmarks.loso --mode html              # the extract stage's grid, HTML mode (body only)
+    python -m benchmarks.loso --mode html              # the HTML grid, HTML mode (body only)
+    python -m benchmarks.loso --mode html --stages mainblock   # its mainblock rows alone
     python -m benchmarks.loso --limit 20               # a quick look
     python -m benchmarks.loso --bench /elsewhere/bench # default: ../shared/bench from the repo root
 
@@ -16,8 +17,9 @@ with the best mean F1 on the other three and reports that setting's F1 on the he
 bundled setting's and the held-out set's own best. A held-out F1 close to the bundled one says the bundled
 setting was not fitted to that set.
 
-``--mode html`` does the same for the ``extract`` stage's settings in ``HTML_GRID``: the cleaner in HTML
-mode, scored without its headline (``cleaner_body``), as the issue's HTML targets are.
+``--mode html`` does the same for the ``extract`` and ``mainblock`` settings in ``HTML_GRID`` (``--stages``
+picks the rows of one stage, next to the bundled row): the cleaner in HTML mode, scored without its
+headline (``cleaner_body``), as the issue's HTML targets are.
 
 Each setting is a full cleaning of 1,618 pages (one to several minutes on a shared machine): the grid
 is kept small, and varies only the parameters issue 13 introduced, one at a time. Skips (exit 0) when
@@ -33,6 +35,7 @@ from functools import partial
 from benchmarks.quality import DEFAULT_DATASETS, bench_parser, load_score, quiet_logging, run_tool
 from cleaner import Cleaner, load_rules
 from cleaner.stages.extract import ExtractSettings
+from cleaner.stages.mainblock import MainBlockSettings
 
 # (label, block rule parameters, gap rule parameters): the bundled values first.
 GRID = (
@@ -44,15 +47,20 @@ GRID = (
     ("further blocks 40/0.3", {"second_block_words": 40, "second_block_share": 0.3}, {}),
     ("gap lines up to 8 words", {}, {"max_words": 8}),
 )
-# (label, extract settings): the bundled values first. elsewhere_share decides when a short precision
-# text the recall run mostly lacks is kept beside the recall text (rule trafilatura-elsewhere);
-# justext_fallback whether jusText's paragraphs stand in when trafilatura finds no text (rule justext).
+# (label, stage, settings of that stage): the bundled values first. extract's elsewhere_share decides
+# when a short precision text the recall run mostly lacks is kept beside the recall text (rule
+# trafilatura-elsewhere); justext_fallback whether jusText's paragraphs stand in when trafilatura finds
+# no text (rule justext). mainblock's layout_tables is the share of an extracted text in table rows
+# that, with the text opening in a table row, makes it a page's layout table the stage trims.
 HTML_GRID = (
-    ("bundled: elsewhere share 0.5, jusText fallback", {}),
-    ("elsewhere off", {"elsewhere_share": 0.0}),
-    ("elsewhere share 0.2", {"elsewhere_share": 0.2}),
-    ("elsewhere share 0.8", {"elsewhere_share": 0.8}),
-    ("jusText fallback off", {"justext_fallback": False}),
+    ("bundled: elsewhere share 0.5, jusText fallback, layout tables 0.5", "extract", {}),
+    ("elsewhere off", "extract", {"elsewhere_share": 0.0}),
+    ("elsewhere share 0.2", "extract", {"elsewhere_share": 0.2}),
+    ("elsewhere share 0.8", "extract", {"elsewhere_share": 0.8}),
+    ("jusText fallback off", "extract", {"justext_fallback": False}),
+    ("layout tables off", "mainblock", {"layout_tables": 0.0}),
+    ("layout tables 0.3", "mainblock", {"layout_tables": 0.3}),
+    ("layout tables 0.8", "mainblock", {"layout_tables": 0.8}),
 )
 
 
@@ -66,10 +74,12 @@ def cleaner_with(ruleset, block: dict, gap: dict) -> Cleaner:
     return Cleaner(dataclasses.replace(ruleset, rules=rules))
 
 
-def cleaner_extracting(ruleset, extract: dict) -> Cleaner:
-    """The bundled cleaner with the ``extract`` stage's settings overridden."""
-    current = ruleset.settings.get("extract") or ExtractSettings()
-    settings = {**ruleset.settings, "extract": dataclasses.replace(current, **extract)}
+def cleaner_setting(ruleset, stage: str, values: dict) -> Cleaner:
+    """The bundled cleaner with the settings of ``stage`` (``extract`` or ``mainblock``) overridden."""
+    current = (
+        ruleset.settings.get(stage) or {"extract": ExtractSettings, "mainblock": MainBlockSettings}[stage]()
+    )
+    settings = {**ruleset.settings, stage: dataclasses.replace(current, **values)}
     return Cleaner(dataclasses.replace(ruleset, settings=settings))
 
 
@@ -103,6 +113,13 @@ def main(argv: list[str] | None = None) -> int:
         default="text",
         help="text: the mainblock grid; html: the extract grid, scored body only (default: text)",
     )
+    ap.add_argument(
+        "--stages",
+        nargs="+",
+        choices=("extract", "mainblock"),
+        default=["extract", "mainblock"],
+        help="html: only the grid rows of these stages' settings, next to the bundled row (default: both)",
+    )
     args = ap.parse_args(argv)
     bench = args.bench.resolve()
     if not (bench / "score.py").is_file():
@@ -118,7 +135,8 @@ def main(argv: list[str] | None = None) -> int:
     ruleset = load_rules()
     f1: dict[str, dict[str, float]] = {}
     if args.mode == "html":
-        grid = [(label, cleaner_extracting(ruleset, extract)) for label, extract in HTML_GRID]
+        rows = [row for row in HTML_GRID if row[1] in args.stages or row is HTML_GRID[0]]
+        grid = [(label, cleaner_setting(ruleset, stage, values)) for label, stage, values in rows]
     else:
         grid = [(label, cleaner_with(ruleset, block, gap)) for label, block, gap in GRID]
     with quiet_logging():

@@ -13,12 +13,14 @@ from pathlib import Path
 
 import pytest
 
+from cleaner.document import Document
 from cleaner.stages.mainblock import (
     MainBlock,
     MainBlockSettings,
     _furniture_outside,
     _wrapped_prose,
     hard_wrapped,
+    layout_table,
 )
 from cleaner.text import word_count
 from tests.conftest import with_stages
@@ -105,6 +107,77 @@ def test_html_setting_switches_the_stage_on_for_html(ruleset):
     assert "Island doubles its tourist tax" in off.text
     assert "Island doubles its tourist tax" not in result.text
     assert all(p in result.text for p in PARAGRAPHS)
+
+
+def _row(*cells: str) -> str:
+    return "<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>"
+
+
+def _table_page(*rows: str) -> str:
+    return f"<html><head><title>{HEADLINE}</title></head><body><table>{''.join(rows)}</table></body></html>"
+
+
+def _layout_table_page() -> str:
+    """A page of the early web laid out in one table: a row of menu links, the article a paragraph a
+    row, then a row per footer link. trafilatura finds no article element in it and takes it whole."""
+    menu = _row(*(f"<a href='/{item}'>{item}</a>" for item in MENU_BEFORE))
+    article = [_row(f"<h1>{HEADLINE}</h1>"), *(_row(p) for p in PARAGRAPHS)]
+    footer = [_row(f"<a href='/f{i}'>{item}</a>") for i, item in enumerate(FOOTER_AFTER)]
+    return _table_page(menu, *article, *footer)
+
+
+def test_html_page_laid_out_in_a_table_loses_its_menus(cleaner):
+    result = cleaner.clean(_layout_table_page(), html=True)
+    assert result.ok, result.error
+    extracted = next(e.new for e in result.edits if e.stage == "extract")
+    assert "| Menu | Search |" in extracted  # what extract kept: the table whole
+    assert {e.rule for e in _mainblock_edits(result)} == {"outside-main-block"}
+    assert all(p in result.text for p in PARAGRAPHS)
+    for furniture in ("Politics", "Island doubles its tourist tax", "Newsletter"):
+        assert furniture not in result.text
+    assert cleaner.clean(result.text).text == result.text
+
+
+def test_layout_tables_setting_off_leaves_the_table_to_extract(ruleset):
+    off = _with_settings(ruleset, MainBlockSettings(layout_tables=0.0), "extract", "mainblock", "canonical")
+    result = off.clean(_layout_table_page(), html=True)
+    assert result.ok, result.error
+    assert _mainblock_edits(result) == []
+    assert "Island doubles its tourist tax" in result.text
+
+
+def test_article_with_a_data_table_is_left_to_extract(cleaner):
+    # A table of figures after the article's first paragraph is the article's own: the text does not
+    # open in a table row, so the stage stays off however much of the text the table holds.
+    figures = [_row("Ships", "Passengers", "Port")]
+    figures += [_row(f"Ship {i}", f"{500 + 10 * i} passengers", "old port") for i in range(40)]
+    page = (
+        f"<html><head><title>{HEADLINE}</title></head><body><article><h1>{HEADLINE}</h1>"
+        f"<p>{PARAGRAPHS[0]}</p><table>{''.join(figures)}</table><p>{PARAGRAPHS[1]}</p></article></body></html>"
+    )
+    result = cleaner.clean(page, html=True)
+    assert result.ok, result.error
+    assert layout_table(Document(result.text, html=True), 0.5) is False
+    assert _mainblock_edits(result) == []
+    assert "Ship 39" in result.text
+
+
+@pytest.mark.parametrize(
+    ("text", "headline", "expected"),
+    [
+        ("| Home | News |\n| A long cell of the article text, much longer than the menu row. |", "", True),
+        # the headline extract puts first is not the table's
+        ("Title\n\n| Home | News |\n| A long cell of the article text. |", "Title", True),
+        # opens in prose: a data table in an article
+        ("The article opens here.\n| a | b |\n| c | d |\n| e | f |", "", False),
+        # opens in a table row, but most of the text is prose after it
+        ("| a | b |\n" + "Prose of the article, far longer than the small table above it. " * 3, "", False),
+        ("", "", False),
+    ],
+)
+def test_layout_table(text, headline, expected):
+    assert layout_table(Document(text, html=True, metadata={"headline": headline}), 0.5) is expected
+    assert layout_table(Document(text, html=True, metadata={"headline": headline}), 0.0) is False
 
 
 # --- headline and metadata ------------------------------------------------------------------------

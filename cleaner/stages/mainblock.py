@@ -30,7 +30,10 @@ hard-wrapped at a fixed width (:func:`hard_wrapped`), whose lines are not blocks
 unless the block holds ``min_block_words`` words of prose in at least two prose lines, so a short note, a poem
 or a list is left alone. The stage runs only on plain-text inputs by default (``html = false``): on HTML,
 trafilatura has already used the DOM to find the article, and this stage's blunter signal measured worse
-there. Every kept line of a second pass scores the same as in the first, so the stage is idempotent."""
+there. Except where trafilatura found no article: a page laid out in one table gives it none, and it
+keeps the table whole, menus and all (:func:`layout_table`, setting ``layout_tables``); that text is a
+page's text again, a block per line, and the stage trims it. Every kept line of a second pass scores
+the same as in the first, so the stage is idempotent."""
 
 from __future__ import annotations
 
@@ -89,6 +92,9 @@ _CLOSING_ENDS = (".", "!", "?", ".”", '."', "!”", "?”")
 @dataclass(frozen=True)
 class MainBlockSettings:
     html: bool = False  # also run on text extracted from HTML (trafilatura already found the article)
+    # ... except where it found none: on HTML, run when the extracted text is a layout table, opening in
+    # a table row with at least this share of its characters in table rows (see layout_table); 0 = never.
+    layout_tables: float = 0.5
     # A naive page text can be nine-tenths furniture; the stage's own guard is min_block_words.
     max_delete_share: float = 0.97
 
@@ -110,7 +116,7 @@ class MainBlock(Stage):
         return check_pair_examples(rule, lambda probe, text: _edits(probe, rule, None, text))
 
     def apply(self, doc: Document) -> StageResult:
-        if doc.html and not self.settings.html:
+        if doc.html and not self.settings.html and not layout_table(doc, self.settings.layout_tables):
             return StageResult()
         # Hard-wrapped text breaks blocks across lines, so line scores cannot tell prose from furniture:
         # left whole, since keeping a menu costs less than losing paragraphs (do no harm).
@@ -122,6 +128,27 @@ class MainBlock(Stage):
             return StageResult()
         edits, headline = _find(self, block, gap, doc.text)
         return StageResult(edits=tuple(edits), metadata={"title": headline} if headline else {})
+
+
+def layout_table(doc: Document, share: float) -> bool:
+    """Is this text, extracted from HTML, a page laid out in a table rather than an article?
+
+    trafilatura writes a table a row a line, its cells between ``|``. A page of the early web laid out
+    whole in a table (menus in one cell, the article in another, the footer in a row of its own) gives
+    it no article element to find, and it takes the table whole, menus and all: its text then opens in
+    a table row (after the headline the extract stage put first) and holds ``share`` of its characters
+    in table rows. A data table inside an article comes after the article's first paragraph, so that
+    text does not open in one. On such a text the stage finds the main block as on a page's text.
+    """
+    if not share:
+        return False
+    rows = [line.strip() for line in doc.text.split("\n") if line.strip()]
+    headline = (doc.metadata.get("headline") or "").strip()
+    if rows and headline and rows[0] == headline:
+        rows = rows[1:]
+    if not rows or not rows[0].startswith("|"):
+        return False
+    return sum(len(r) for r in rows if r.startswith("|")) >= share * sum(map(len, rows))
 
 
 def one_block_per_line(text: str) -> bool:
