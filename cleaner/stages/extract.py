@@ -331,7 +331,11 @@ def _pairs(text: str, unigrams: bool = True) -> set[tuple[str, ...]]:
 def _shared(line: str, known: set[tuple[str, ...]]) -> bool:
     """Does ``known`` (from :func:`_pairs`) hold at least half of ``line``'s word pairs? A line without
     words is shared: it holds nothing to lose."""
-    own = _pairs(line, unigrams=False)
+    return _holds(_pairs(line, unigrams=False), known)
+
+
+def _holds(own: set[tuple[str, ...]], known: set[tuple[str, ...]]) -> bool:
+    """:func:`_shared` of a line whose word pairs are ``own``."""
     return not own or sum(p in known for p in own) >= _SHARED * len(own)
 
 
@@ -373,15 +377,19 @@ def put_back(precise: str, out: list[str]) -> str:
     now and then)."""
     have = _pairs("\n".join(out))
     out = list(out)
+    # each output line's word pairs, computed once: the search below reads them again for every
+    # precision line (a page of a few hundred lines each way spent 30 ms a page building them again)
+    pairs = [_pairs(line, unigrams=False) for line in out]
     at = 0  # output index after the last precision line seen
     for line in precise.split("\n"):
         if not line.strip():
             continue
         if _shared(line, have):
             own = _pairs(line, unigrams=False)
-            at = next((i + 1 for i in range(at, len(out)) if own and _shared(out[i], own)), at)
+            at = next((i + 1 for i in range(at, len(out)) if own and _holds(pairs[i], own)), at)
         else:
             out.insert(at, line)
+            pairs.insert(at, _pairs(line, unigrams=False))
             at += 1
     return "\n".join(out)
 
