@@ -22,7 +22,7 @@ of ``--repeat`` runs (default 1), so a cold cache or a noisy neighbour does not 
 ``--stages`` times each stage's ``apply`` over the same run (first pass and later fixed-point passes
 apart). ``--sizes`` takes one text of the largest size in two shapes, the bench's page text (real lines,
 pages one after another) and one single line of its words, and cleans it cut into documents of each size
-(32 documents of 50 kB, one of 1,600 kB): every row of a shape cleans the same words, so a cost that grows
+(33 documents of 50 kB, one of 1,600 kB): every row of a shape cleans the same words, so a cost that grows
 faster than the document shows as falling MB/s, and nothing else does. (Until 2026-11-27 each row was
 the first N kB of the pages: the 50 kB row then measured a few scrapinghub pages and the 1,600 kB row all
 four sets, whose pages cost more per MB.)
