@@ -529,6 +529,8 @@ def test_furniture_removed_earlier_in_the_run_lets_the_cut_through(cleaner):
 def test_furniture_needed_counts_the_furniture_stages_removals(ruleset, removed, needed):
     stage = MainBlock(dataclasses.replace(ruleset.settings["mainblock"], furniture_lines=6))
     assert stage._furniture_needed(Document("text", removed_lines=removed)) == needed
+    # on HTML the stage trims a layout table, itself the evidence of a page: the old guard
+    assert stage._furniture_needed(Document("text", html=True, removed_lines=removed)) == 1
 
 
 @pytest.mark.parametrize(("least", "expected"), [(1, True), (2, True), (3, False)])
