@@ -269,7 +269,9 @@ class _Run:
         self.warnings: list[str] = []
         self.step = 0
         self.dropped: str | None = None
-        self.removed_lines: dict[str, int] = {}  # lines removed whole, by stage (Document.removed_lines)
+        # lines removed whole, by stage (Document.removed_lines); every stage of the run is there, so a
+        # stage can tell a stage that removed nothing from one that is not in the run
+        self.removed_lines: dict[str, int] = dict.fromkeys((s.name for s in cleaner.stages), 0)
 
     def result(self) -> CleanResult:
         limit = self.cleaner.ruleset.max_document_chars
@@ -337,7 +339,7 @@ class _Run:
         self.edits.extend(e.at_step(self.step) for e in res.edits)
         self.step += 1
         if removed := whole_lines_removed(self.text, res.edits):
-            self.removed_lines[stage.name] = self.removed_lines.get(stage.name, 0) + removed
+            self.removed_lines[stage.name] += removed
         relines(self.text, res.edits, new)  # the next stage finds the new text's lines ready
         self.text = new
         self.nonspace = after

@@ -61,10 +61,8 @@ def _mainblock_edits(result):
 
 @pytest.fixture(scope="module")
 def only_mainblock(ruleset):
-    # The block and gap mechanisms alone: no furniture stage runs before, so the cut asks for one
-    # furniture-like line outside the block, not for the page evidence the bundled settings want.
-    settings = dataclasses.replace(ruleset.settings["mainblock"], furniture_lines=1)
-    return _with_settings(ruleset, settings, "mainblock", "canonical")
+    # no furniture stage in the run: the cut asks for one furniture-like line outside the block
+    return with_stages(ruleset, "mainblock", "canonical")
 
 
 def _with_settings(ruleset, settings: MainBlockSettings, *stages: str):
@@ -486,11 +484,12 @@ def test_hard_wrapped_text_keeps_its_subheadings_and_lists(only_mainblock):
 # count toward the furniture the cut needs, with the furniture-like lines still outside the block.
 
 
-def test_clean_article_with_one_short_line_outside_keeps_it_in_the_bundled_pipeline(ruleset):
-    # One furniture-like line and nothing removed before mainblock: too little evidence of a page for
-    # the bundled settings, so the article's closing list stays (the old guard cut it).
-    alone = with_stages(ruleset, "mainblock", "canonical")
-    text = "\n".join(["Contact us", *CLEAN_ARTICLE]) + "\n"
+def test_clean_article_with_one_short_line_outside_keeps_it_under_the_bundled_settings(ruleset):
+    # One furniture-like line and nothing removed before mainblock by the boilerplate stage: too little
+    # evidence of a page for the bundled settings, so the article's closing list stays (the old guard
+    # cut it).
+    alone = with_stages(ruleset, "boilerplate", "mainblock", "canonical")
+    text = "\n".join(["Our picks", *CLEAN_ARTICLE]) + "\n"
     result = alone.clean(text)
     assert _mainblock_edits(result) == []
     assert CLEAN_ARTICLE[-1] in result.text
@@ -520,10 +519,11 @@ def test_furniture_removed_earlier_in_the_run_lets_the_cut_through(cleaner):
     ("removed", "needed"),
     [
         (None, 1),  # the stage runs alone (a rule's examples): nothing known, the old guard
-        ({}, 6),
+        ({"mainblock": 0}, 1),  # no furniture stage in the run: nothing known either
+        ({"boilerplate": 0, "mainblock": 0}, 6),
         ({"boilerplate": 2, "debris": 1}, 3),
         ({"appended": 9}, 1),
-        ({"repair": 9, "mainblock": 9}, 6),  # only the furniture stages' removals count
+        ({"boilerplate": 0, "repair": 9, "mainblock": 9}, 6),  # only the furniture stages' removals count
     ],
 )
 def test_furniture_needed_counts_the_furniture_stages_removals(ruleset, removed, needed):

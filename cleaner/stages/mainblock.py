@@ -143,12 +143,13 @@ class MainBlock(Stage):
     def _furniture_needed(self, doc: Document) -> int:
         """Furniture-like lines outside the block the cut needs: what ``furniture_lines`` asks for less
         the lines the furniture stages already removed in this run, one at least. One when nothing is
-        known of the run (the stage runs alone), and on HTML: there the stage runs on a page's layout
-        table, itself the evidence, whose menus trafilatura's text keeps and the line stages rarely
-        know (asking for more cost cleaneval 0.0006 F1 in HTML mode)."""
-        if doc.removed_lines is None or doc.html:
+        known (the stage runs alone, or no furniture stage is in the run), and on HTML: there the stage
+        runs on a page's layout table, itself the evidence, whose menus trafilatura's text keeps and the
+        line stages rarely know (asking for more cost cleaneval 0.0006 F1 in HTML mode)."""
+        stages = self.settings.furniture_stages
+        if doc.removed_lines is None or doc.html or not any(s in doc.removed_lines for s in stages):
             return 1
-        removed = sum(doc.removed_lines.get(name, 0) for name in self.settings.furniture_stages)
+        removed = sum(doc.removed_lines.get(name, 0) for name in stages)
         return max(1, self.settings.furniture_lines - removed)
 
 
