@@ -37,15 +37,20 @@ from cleaner import Cleaner, load_rules
 from cleaner.stages.extract import ExtractSettings
 from cleaner.stages.mainblock import MainBlockSettings
 
-# (label, block rule parameters, gap rule parameters): the bundled values first.
+# (label, block rule parameters, gap rule parameters, mainblock settings): the bundled values first.
+# furniture_lines is the furniture (lines removed earlier in the run and furniture-like lines outside
+# the block) the cut needs.
 GRID = (
-    ("bundled: further blocks 60/0.3, furniture lines of 6 words, gap 6", {}, {}),
-    ("cut without furniture evidence", {"furniture_words": 0}, {}),
-    ("furniture lines of up to 2 words", {"furniture_words": 2}, {}),
-    ("furniture lines of up to 4 words", {"furniture_words": 4}, {}),
-    ("no further blocks", {"second_block_words": 0}, {}),
-    ("further blocks 40/0.3", {"second_block_words": 40, "second_block_share": 0.3}, {}),
-    ("gap lines up to 8 words", {}, {"max_words": 8}),
+    ("bundled: further blocks 60/0.3, furniture lines of 6 words, gap 6, page evidence 6", {}, {}, {}),
+    ("cut without furniture evidence", {"furniture_words": 0}, {}, {}),
+    ("furniture lines of up to 2 words", {"furniture_words": 2}, {}, {}),
+    ("furniture lines of up to 4 words", {"furniture_words": 4}, {}, {}),
+    ("no further blocks", {"second_block_words": 0}, {}, {}),
+    ("further blocks 40/0.3", {"second_block_words": 40, "second_block_share": 0.3}, {}, {}),
+    ("gap lines up to 8 words", {}, {"max_words": 8}, {}),
+    ("page evidence 1 line", {}, {}, {"furniture_lines": 1}),
+    ("page evidence 3 lines", {}, {}, {"furniture_lines": 3}),
+    ("page evidence 10 lines", {}, {}, {"furniture_lines": 10}),
 )
 # (label, stage, settings of that stage): the bundled values first. extract's elsewhere_share decides
 # when a short precision text the recall run mostly lacks is kept beside the recall text (rule
@@ -64,14 +69,14 @@ HTML_GRID = (
 )
 
 
-def cleaner_with(ruleset, block: dict, gap: dict) -> Cleaner:
-    """The bundled cleaner with the ``mainblock`` rules' parameters overridden."""
+def cleaner_with(ruleset, block: dict, gap: dict, settings: dict) -> Cleaner:
+    """The bundled cleaner with the ``mainblock`` rules' parameters and settings overridden."""
     override = {"block": block, "gap": gap}
     rules = dict(ruleset.rules)
     rules["mainblock"] = tuple(
         dataclasses.replace(r, params={**r.params, **override.get(r.kind, {})}) for r in rules["mainblock"]
     )
-    return Cleaner(dataclasses.replace(ruleset, rules=rules))
+    return cleaner_setting(dataclasses.replace(ruleset, rules=rules), "mainblock", settings)
 
 
 def cleaner_setting(ruleset, stage: str, values: dict) -> Cleaner:
@@ -120,6 +125,11 @@ def main(argv: list[str] | None = None) -> int:
         default=["extract", "mainblock"],
         help="html: only the grid rows of these stages' settings, next to the bundled row (default: both)",
     )
+    ap.add_argument(
+        "--match",
+        default="",
+        help="text: only the grid rows whose label holds this, next to the bundled row (default: all)",
+    )
     args = ap.parse_args(argv)
     bench = args.bench.resolve()
     if not (bench / "score.py").is_file():
@@ -138,7 +148,8 @@ def main(argv: list[str] | None = None) -> int:
         rows = [row for row in HTML_GRID if row[1] in args.stages or row is HTML_GRID[0]]
         grid = [(label, cleaner_setting(ruleset, stage, values)) for label, stage, values in rows]
     else:
-        grid = [(label, cleaner_with(ruleset, block, gap)) for label, block, gap in GRID]
+        rows = [row for row in GRID if args.match in row[0] or row is GRID[0]]
+        grid = [(label, cleaner_with(ruleset, *params)) for label, *params in rows]
     with quiet_logging():
         for label, cleaner in grid:
             clean = partial(cleaner.clean, html=args.mode == "html")

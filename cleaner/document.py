@@ -86,6 +86,11 @@ class Document:
     id: str | None = None
     html: bool = False
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    # Lines each stage of the run has removed whole so far in this document's run, all passes, by stage
+    # name (0 for a stage that removed none): what a later stage cannot see in its input (a page's
+    # furniture, already gone). None when the stage runs outside a pipeline (a rule's examples), where
+    # nothing is known. Never written to the record.
+    removed_lines: Mapping[str, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -244,6 +244,18 @@ def _new_values(have: list, values) -> list:
     return out
 
 
+def whole_lines_removed(text: str, edits: Sequence[Edit]) -> int:
+    """The non-blank lines of ``text`` that ``edits`` remove whole (from a line's start to its end): a
+    line a stage took out as furniture, not a word taken from inside a sentence."""
+    removed = 0
+    for e in edits:
+        if e.new or (e.start and text[e.start - 1] != "\n"):
+            continue
+        if e.old.endswith("\n") or e.end == len(text) or text[e.end] == "\n":
+            removed += sum(1 for line in e.old.split("\n") if line.strip())
+    return removed
+
+
 class _Run:
     """The state of cleaning one document: current text, metadata, edits so far, warnings."""
 
@@ -257,6 +269,9 @@ class _Run:
         self.warnings: list[str] = []
         self.step = 0
         self.dropped: str | None = None
+        # lines removed whole, by stage (Document.removed_lines); every stage of the run is there, so a
+        # stage can tell a stage that removed nothing from one that is not in the run
+        self.removed_lines: dict[str, int] = dict.fromkeys((s.name for s in cleaner.stages), 0)
 
     def result(self) -> CleanResult:
         limit = self.cleaner.ruleset.max_document_chars
@@ -294,7 +309,7 @@ class _Run:
             raise DocumentFailure(
                 f"time budget of {budget:g} s spent before stage {stage.name} (time_budget)"
             )
-        doc = Document(self.text, self.doc.id, self.doc.html, self.metadata)
+        doc = Document(self.text, self.doc.id, self.doc.html, self.metadata, dict(self.removed_lines))
         res = stage.apply(doc)
         if res.drop:
             self.dropped = f"{stage.name}: {res.drop}"
@@ -323,6 +338,8 @@ class _Run:
             return False
         self.edits.extend(e.at_step(self.step) for e in res.edits)
         self.step += 1
+        if removed := whole_lines_removed(self.text, res.edits):
+            self.removed_lines[stage.name] += removed
         relines(self.text, res.edits, new)  # the next stage finds the new text's lines ready
         self.text = new
         self.nonspace = after

@@ -8,6 +8,7 @@ full pipeline, the ``min_block_words`` guard and the deletion guard on pages tha
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from pathlib import Path
 
@@ -60,6 +61,7 @@ def _mainblock_edits(result):
 
 @pytest.fixture(scope="module")
 def only_mainblock(ruleset):
+    # no furniture stage in the run: the cut asks for one furniture-like line outside the block
     return with_stages(ruleset, "mainblock", "canonical")
 
 
@@ -476,3 +478,63 @@ def test_hard_wrapped_text_keeps_its_subheadings_and_lists(only_mainblock):
     result = only_mainblock.clean(WRAPPED_REPORT)
     assert _mainblock_edits(result) == []
     assert result.text == "\n\n".join(WRAPPED_REPORT.splitlines()) + "\n"
+
+
+# Page evidence (setting furniture_lines): the lines the furniture stages removed earlier in the run
+# count toward the furniture the cut needs, with the furniture-like lines still outside the block.
+
+
+def test_clean_article_with_one_short_line_outside_keeps_it_under_the_bundled_settings(ruleset):
+    # One furniture-like line and nothing removed before mainblock by the boilerplate stage: too little
+    # evidence of a page for the bundled settings, so the article's closing list stays (the old guard
+    # cut it).
+    alone = with_stages(ruleset, "boilerplate", "mainblock", "canonical")
+    text = "\n".join(["Our picks", *CLEAN_ARTICLE]) + "\n"
+    result = alone.clean(text)
+    assert _mainblock_edits(result) == []
+    assert CLEAN_ARTICLE[-1] in result.text
+
+
+def test_furniture_removed_earlier_in_the_run_lets_the_cut_through(cleaner):
+    # The same article among buttons and links the boilerplate stage takes out: that furniture shows the
+    # text is a page's, and the one furniture-like line left outside the block is then enough for the cut.
+    taken = [
+        "Skip to main content",
+        "Share on Facebook",
+        "Share on Twitter",
+        "Privacy policy",
+        "Cookie settings",
+    ]
+    page = "\n".join([*taken, "Our picks", *CLEAN_ARTICLE]) + "\n"
+    result = cleaner.clean(page)
+    assert {e.old.strip() for e in result.edits if e.stage == "boilerplate"} == set(taken)
+    removed = "".join(e.old for e in _mainblock_edits(result) if e.rule == "outside-main-block")
+    assert CLEAN_ARTICLE[-1] in removed
+    assert all(p in result.text for p in PARAGRAPHS)
+    assert cleaner.clean(result.text).text == result.text
+    assert "removed_lines" not in json.dumps(result.record())  # the evidence stays out of the record
+
+
+@pytest.mark.parametrize(
+    ("removed", "needed"),
+    [
+        (None, 1),  # the stage runs alone (a rule's examples): nothing known, the old guard
+        ({"mainblock": 0}, 1),  # no furniture stage in the run: nothing known either
+        ({"boilerplate": 0, "mainblock": 0}, 6),
+        ({"boilerplate": 2, "debris": 1}, 3),
+        ({"appended": 9}, 1),
+        ({"boilerplate": 0, "repair": 9, "mainblock": 9}, 6),  # only the furniture stages' removals count
+    ],
+)
+def test_furniture_needed_counts_the_furniture_stages_removals(ruleset, removed, needed):
+    stage = MainBlock(dataclasses.replace(ruleset.settings["mainblock"], furniture_lines=6))
+    assert stage._furniture_needed(Document("text", removed_lines=removed)) == needed
+    # on HTML the stage trims a layout table, itself the evidence of a page: the old guard
+    assert stage._furniture_needed(Document("text", html=True, removed_lines=removed)) == 1
+
+
+@pytest.mark.parametrize(("least", "expected"), [(1, True), (2, True), (3, False)])
+def test_furniture_outside_asks_for_least_lines(least, expected):
+    rows = ["Menu", "A first paragraph.", "A second one.", "Contact us"]
+    counts = [word_count(n) for n in rows]
+    assert _furniture_outside(rows, counts, 1, 2, 6, least) is expected
