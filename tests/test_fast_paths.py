@@ -215,7 +215,7 @@ def _first_rule(rules, norm: str, default_words: int) -> int:
     return -1
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)  # no timing in a test: a first example compiles rules
 @given(norms=_RULE_LINES, met=_RULE_LINES)
 def test_appended_matcher_answers_as_the_rules_one_by_one(norms, met, cleaner):
     # lines over every rule's word limit are decided at once and known lines come from the memo in one
@@ -232,7 +232,7 @@ def test_appended_matcher_answers_as_the_rules_one_by_one(norms, met, cleaner):
             assert match(k) is (rules[want] if want >= 0 else None), (kind, norm)
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)  # no timing in a test: a first example compiles rules
 @given(norms=_RULE_LINES, met=_RULE_LINES)
 def test_line_rules_decide_as_the_rules_one_by_one(norms, met, cleaner):
     # lines too long for the union scan have their words counted before any rule is asked
