@@ -328,20 +328,10 @@ def _pairs(text: str, unigrams: bool = True) -> set[tuple[str, ...]]:
     return pairs
 
 
-def _shared(line: str, known: set[tuple[str, ...]]) -> bool:
-    """Does ``known`` (from :func:`_pairs`) hold at least half of ``line``'s word pairs? A line without
-    words is shared: it holds nothing to lose."""
-    return _holds(_pairs(line, unigrams=False), known)
-
-
-def _holds(own: set[tuple[str, ...]], known: set[tuple[str, ...]]) -> bool:
-    """:func:`_shared` of a line whose word pairs are ``own``."""
+def _shared(own: set[tuple[str, ...]], known: set[tuple[str, ...]]) -> bool:
+    """Does ``known`` (from :func:`_pairs`) hold at least half of a line's word pairs, ``own`` (its
+    ``_pairs(line, unigrams=False)``)? A line without words is shared: it holds nothing to lose."""
     return not own or sum(p in known for p in own) >= _SHARED * len(own)
-
-
-def _unknown_pairs(line: str, known: set[tuple[str, ...]]) -> int:
-    """How many of ``line``'s word pairs ``known`` (from :func:`_pairs`) lacks."""
-    return sum(p not in known for p in _pairs(line, unigrams=False))
 
 
 def merge(precise: str, recalled: str, prose_words: int = 8, long_words: int = 25) -> tuple[str, int]:
@@ -359,10 +349,11 @@ def merge(precise: str, recalled: str, prose_words: int = 8, long_words: int = 2
     for line in recalled.split("\n"):
         if not line.strip():
             continue
-        if _shared(line, known):
+        own = _pairs(line, unigrams=False)
+        if _shared(own, known):
             out.append(line)
             # a table or list the precision run cut short, flattened by recall into one long line
-            added += _unknown_pairs(line, known) >= long_words
+            added += sum(p not in known for p in own) >= long_words
         elif (n := word_count(line)) >= long_words or (n >= prose_words and ends_sentence(line)):
             out.append(line)
             added += 1
@@ -384,12 +375,12 @@ def put_back(precise: str, out: list[str]) -> str:
     for line in precise.split("\n"):
         if not line.strip():
             continue
-        if _shared(line, have):
-            own = _pairs(line, unigrams=False)
-            at = next((i + 1 for i in range(at, len(out)) if own and _holds(pairs[i], own)), at)
+        own = _pairs(line, unigrams=False)
+        if _shared(own, have):
+            at = next((i + 1 for i in range(at, len(out)) if own and _shared(pairs[i], own)), at)
         else:
             out.insert(at, line)
-            pairs.insert(at, _pairs(line, unigrams=False))
+            pairs.insert(at, own)
             at += 1
     return "\n".join(out)
 

@@ -214,7 +214,7 @@ class Unicode(Stage):
         out, still_bad = [], []
         for start, end in lines_for_ftfy(text):
             # ftfy leaves HTML entities alone in a line that holds a "<", and so in each of its segments
-            config = FTFY_CONFIG if "<" not in text[start:end] else _NO_ENTITIES
+            config = FTFY_CONFIG if text.find("<", start, end) < 0 else _NO_ENTITIES
             for lo, hi in segments(text, start, end):
                 line = text[lo:hi]
                 if (lo, hi) != (start, end) and not lines_for_ftfy(line):
