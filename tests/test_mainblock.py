@@ -615,3 +615,15 @@ def test_seams_charge_runs_of_gap_stages(ruleset, runs, html, expected):
     stage = MainBlock(ruleset.settings["mainblock"])
     doc = Document("Menu\nA\n\nB\n", html=html, removed_runs=runs)
     assert stage._seams(doc) == expected
+
+
+def test_charged_cut_is_a_fixed_point_without_canonical(ruleset):
+    # Without canonical the output stays a block a line, so mainblock runs again in the second pass,
+    # with the runs moved to where the cut left them (the block's edges): it cuts nothing more there, and a
+    # new run of the output, which knows no runs, keeps it whole too.
+    run = with_stages(ruleset, "boilerplate", "mainblock")
+    result = run.clean(COMMENT_PAGE)
+    assert COMMENTS[2] not in result.text and all(p in result.text for p in PARAGRAPHS)
+    assert not result.warnings
+    assert {e.step for e in _mainblock_edits(result)} == {1}  # the first pass's cut, none after it
+    assert run.clean(result.text).text == result.text
