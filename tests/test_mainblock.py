@@ -558,7 +558,10 @@ MORE_PARAGRAPHS = [
     "which are usually published in the autumn.",
     "Opponents of the ban have until the end of the month to ask the regional court to review the vote, "
     "a step their lawyers said they were considering.",
+    "The harbour master expects the first season under the new rules to show whether the shuttle boats "
+    "can carry everyone ashore in time for lunch.",
 ]
+SUBHEADING = "What the cruise lines say"
 COMMENT_PAGE = "\n".join([*MENU_BEFORE, HEADLINE, *PARAGRAPHS, *SEAM, *COMMENTS]) + "\n"
 
 
@@ -581,11 +584,13 @@ def test_comment_thread_after_a_removed_tags_and_share_run_is_cut(cleaner, rules
 
 
 def test_clean_article_with_a_removed_share_bar_inside_keeps_both_sides(cleaner):
-    # a share bar between paragraphs is a run boilerplate removes too: the prose after it outweighs its
-    # charge, so the block goes on over it; the menu and footer around the article still go
-    page = "\n".join([*MENU_BEFORE, HEADLINE, *PARAGRAPHS, *SEAM, *MORE_PARAGRAPHS, *FOOTER_AFTER]) + "\n"
+    # a share bar between paragraphs is a run boilerplate removes too: the prose after it (under a
+    # subheading, which a closing sentence would not get past) outweighs its charge, so the block goes
+    # on over it; the menu and footer around the article still go
+    article = [*PARAGRAPHS, *SEAM, SUBHEADING, *MORE_PARAGRAPHS]
+    page = "\n".join([*MENU_BEFORE, HEADLINE, *article, *FOOTER_AFTER]) + "\n"
     result = cleaner.clean(page)
-    assert all(p in result.text for p in [*PARAGRAPHS, *MORE_PARAGRAPHS])
+    assert all(p in result.text for p in [*PARAGRAPHS, SUBHEADING, *MORE_PARAGRAPHS])
     assert "Island doubles its tourist tax" not in result.text and "Politics" not in result.text
     assert cleaner.clean(result.text).text == result.text
 
