@@ -39,9 +39,14 @@ from cleaner.stages.mainblock import MainBlockSettings
 
 # (label, block rule parameters, gap rule parameters, mainblock settings): the bundled values first.
 # furniture_lines is the furniture (lines removed earlier in the run and furniture-like lines outside
-# the block) the cut needs.
+# the block) the cut needs; gap_cost what a run of lines boilerplate removed costs the scan where it stood.
 GRID = (
-    ("bundled: further blocks 60/0.3, furniture lines of 6 words, gap 6, page evidence 6", {}, {}, {}),
+    (
+        "bundled: further blocks 60/0.3, furniture lines of 6 words, gap 6, page evidence 6, seams 20",
+        {},
+        {},
+        {},
+    ),
     ("cut without furniture evidence", {"furniture_words": 0}, {}, {}),
     ("furniture lines of up to 2 words", {"furniture_words": 2}, {}, {}),
     ("furniture lines of up to 4 words", {"furniture_words": 4}, {}, {}),
@@ -51,6 +56,10 @@ GRID = (
     ("page evidence 1 line", {}, {}, {"furniture_lines": 1}),
     ("page evidence 3 lines", {}, {}, {"furniture_lines": 3}),
     ("page evidence 10 lines", {}, {}, {"furniture_lines": 10}),
+    # gap_cost: what each line of a run of 2 or more boilerplate removed costs the main scan where it stood
+    ("seams cost 0 (not charged)", {}, {}, {"gap_cost": 0.0}),
+    ("seams cost 10 a line", {}, {}, {"gap_cost": 10.0}),
+    ("seams cost 40 a line", {}, {}, {"gap_cost": 40.0}),
 )
 # (label, stage, settings of that stage): the bundled values first. extract's elsewhere_share decides
 # when a short precision text the recall run mostly lacks is kept beside the recall text (rule

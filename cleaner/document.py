@@ -91,6 +91,13 @@ class Document:
     # furniture, already gone). None when the stage runs outside a pipeline (a rule's examples), where
     # nothing is known. Never written to the record.
     removed_lines: Mapping[str, int] | None = None
+    # Where those lines stood, by stage name: (offset, lines) for each run of lines the stage removed
+    # whole, ``offset`` the position in the current text the run stood before (the start of the line that
+    # followed it, or the end of the text), kept in step with every later edit of the run; runs that end
+    # up at one offset are one entry. What a later stage cannot see either: where a page's furniture
+    # separated two parts of it (see the mainblock stage). None outside a pipeline. Never written to the
+    # record.
+    removed_runs: Mapping[str, tuple[tuple[int, int], ...]] | None = None
 
 
 @dataclass(frozen=True, slots=True)

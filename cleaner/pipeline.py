@@ -247,13 +247,51 @@ def _new_values(have: list, values) -> list:
 def whole_lines_removed(text: str, edits: Sequence[Edit]) -> int:
     """The non-blank lines of ``text`` that ``edits`` remove whole (from a line's start to its end): a
     line a stage took out as furniture, not a word taken from inside a sentence."""
-    removed = 0
-    for e in edits:
-        if e.new or (e.start and text[e.start - 1] != "\n"):
-            continue
-        if e.old.endswith("\n") or e.end == len(text) or text[e.end] == "\n":
-            removed += sum(1 for line in e.old.split("\n") if line.strip())
-    return removed
+    return sum(n for _, n in whole_line_runs(text, edits))
+
+
+def whole_line_runs(text: str, edits: Sequence[Edit]) -> list[tuple[int, int]]:
+    """For each edit that removes whole lines of ``text``, where it ends and how many non-blank lines it
+    removes: the runs of :func:`removed_runs`, each standing before what follows it."""
+    return [(e.end, n) for e in edits if (n := _whole_lines(text, e))]
+
+
+def _whole_lines(text: str, e: Edit) -> int:
+    """The non-blank lines of ``text`` the edit ``e`` removes whole (see :func:`whole_lines_removed`)."""
+    if e.new or (e.start and text[e.start - 1] != "\n"):
+        return 0
+    if e.old.endswith("\n") or e.end == len(text) or text[e.end] == "\n":
+        return sum(1 for line in e.old.split("\n") if line.strip())
+    return 0
+
+
+def removed_runs(runs: Iterable[tuple[int, int]], edits: Sequence[Edit]) -> tuple[tuple[int, int], ...]:
+    r"""``runs`` ((offset, lines) in a text; see ``Document.removed_runs``) moved to the text ``edits``
+    make of it, by offset.
+
+    An offset after an edit moves by what the edit added or took; one inside an edit's span goes to the
+    end of its replacement; one at an edit's start stays before it. Runs that meet at one offset (two
+    lines removed by two edits, one removed where an earlier stage removed others) become one entry,
+    so a run's lines are counted together however many edits took them.
+
+    >>> e = Edit("s", "r", 2, 6, "b\nc\n", "", "why")
+    >>> removed_runs([(6, 1), *whole_line_runs("a\nb\nc\nd", [e])], [e])
+    ((2, 3),)
+    """
+    ordered = sorted(edits, key=lambda e: (e.start, e.end))
+    points = sorted(runs)
+    moved: dict[int, int] = {}
+    k, delta = 0, 0
+    for offset, n in points:
+        while k < len(ordered) and ordered[k].end <= offset and ordered[k].start < offset:
+            delta += len(ordered[k].new) - (ordered[k].end - ordered[k].start)
+            k += 1
+        if k < len(ordered) and ordered[k].start < offset:  # inside the edit: after its replacement
+            at = ordered[k].start + delta + len(ordered[k].new)
+        else:
+            at = offset + delta
+        moved[at] = moved.get(at, 0) + n
+    return tuple(sorted(moved.items()))
 
 
 class _Run:
@@ -272,6 +310,9 @@ class _Run:
         # lines removed whole, by stage (Document.removed_lines); every stage of the run is there, so a
         # stage can tell a stage that removed nothing from one that is not in the run
         self.removed_lines: dict[str, int] = dict.fromkeys((s.name for s in cleaner.stages), 0)
+        # where they stood in the current text, by stage (Document.removed_runs): kept in step with every
+        # edit, so a later stage finds them where they were whatever stood between
+        self.removed_runs: dict[str, tuple[tuple[int, int], ...]] = {}
 
     def result(self) -> CleanResult:
         limit = self.cleaner.ruleset.max_document_chars
@@ -309,7 +350,14 @@ class _Run:
             raise DocumentFailure(
                 f"time budget of {budget:g} s spent before stage {stage.name} (time_budget)"
             )
-        doc = Document(self.text, self.doc.id, self.doc.html, self.metadata, dict(self.removed_lines))
+        doc = Document(
+            self.text,
+            self.doc.id,
+            self.doc.html,
+            self.metadata,
+            dict(self.removed_lines),
+            dict(self.removed_runs),
+        )
         res = stage.apply(doc)
         if res.drop:
             self.dropped = f"{stage.name}: {res.drop}"
@@ -338,8 +386,11 @@ class _Run:
             return False
         self.edits.extend(e.at_step(self.step) for e in res.edits)
         self.step += 1
-        if removed := whole_lines_removed(self.text, res.edits):
-            self.removed_lines[stage.name] += removed
+        if whole := whole_line_runs(self.text, res.edits):
+            self.removed_lines[stage.name] += sum(n for _, n in whole)
+            self.removed_runs.setdefault(stage.name, ())
+        for name, runs in self.removed_runs.items():
+            self.removed_runs[name] = removed_runs([*runs, *whole] if name == stage.name else runs, res.edits)
         relines(self.text, res.edits, new)  # the next stage finds the new text's lines ready
         self.text = new
         self.nonspace = after

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from cleaner import Cleaner
 from cleaner.document import Document
 from cleaner.stages.mainblock import (
     MainBlock,
@@ -538,3 +539,96 @@ def test_furniture_outside_asks_for_least_lines(least, expected):
     rows = ["Menu", "A first paragraph.", "A second one.", "Contact us"]
     counts = [word_count(n) for n in rows]
     assert _furniture_outside(rows, counts, 1, 2, 6, least) is expected
+
+
+# Seams (settings gap_cost, gap_lines, gap_stages): where boilerplate removed a run of lines between two
+# rows, the main scan is charged as if the run still stood there.
+
+SEAM = ["Tags: harbour, cruise ships, tourism", "Share this:", "Email"]
+COMMENTS = [
+    "Margaret Hill",
+    "March 3, 2025 at 9:14 am",
+    "About time too, the old port has been choked with buses every summer for as long as I can remember.",
+    "Tom Baker",
+    "March 3, 2025 at 11:02 am",
+    "The shops on the quay will feel this, whatever the mayor promises about the terminal fees.",
+]
+MORE_PARAGRAPHS = [
+    "Cruise lines said they would study the decision before announcing changes to next year's schedules, "
+    "which are usually published in the autumn.",
+    "Opponents of the ban have until the end of the month to ask the regional court to review the vote, "
+    "a step their lawyers said they were considering.",
+    "The harbour master expects the first season under the new rules to show whether the shuttle boats "
+    "can carry everyone ashore in time for lunch.",
+]
+SUBHEADING = "What the cruise lines say"
+COMMENT_PAGE = "\n".join([*MENU_BEFORE, HEADLINE, *PARAGRAPHS, *SEAM, *COMMENTS]) + "\n"
+
+
+def _with_gap_cost(ruleset, cost: float):
+    settings = dataclasses.replace(ruleset.settings["mainblock"], gap_cost=cost)
+    return Cleaner(dataclasses.replace(ruleset, settings={**ruleset.settings, "mainblock": settings}))
+
+
+def test_comment_thread_after_a_removed_tags_and_share_run_is_cut(cleaner, ruleset):
+    # boilerplate takes the tags and share lines between the article and the thread, and its dates; what
+    # is left of the thread (names and comments) joined the article's block until the scan was charged
+    # for the removed run where it stood
+    result = cleaner.clean(COMMENT_PAGE)
+    assert {e.old.strip() for e in result.edits if e.stage == "boilerplate"} >= set(SEAM)
+    assert all(p in result.text for p in PARAGRAPHS)
+    assert COMMENTS[2] not in result.text and COMMENTS[5] not in result.text
+    assert COMMENTS[2] in _with_gap_cost(ruleset, 0.0).clean(COMMENT_PAGE).text  # uncharged: kept
+    assert cleaner.clean(result.text).text == result.text
+    assert "removed_runs" not in json.dumps(result.record())  # the positions stay out of the record
+
+
+def test_clean_article_with_a_removed_share_bar_inside_keeps_both_sides(cleaner):
+    # a share bar between paragraphs is a run boilerplate removes too: the prose after it (under a
+    # subheading, which a closing sentence would not get past) outweighs its charge, so the block goes
+    # on over it; the menu and footer around the article still go
+    article = [*PARAGRAPHS, *SEAM, SUBHEADING, *MORE_PARAGRAPHS]
+    page = "\n".join([*MENU_BEFORE, HEADLINE, *article, *FOOTER_AFTER]) + "\n"
+    result = cleaner.clean(page)
+    assert all(p in result.text for p in [*PARAGRAPHS, SUBHEADING, *MORE_PARAGRAPHS])
+    assert "Island doubles its tourist tax" not in result.text and "Politics" not in result.text
+    assert cleaner.clean(result.text).text == result.text
+
+
+def test_without_boilerplate_in_the_run_nothing_is_charged(ruleset):
+    # the stage alone, or a rule set without boilerplate, knows no runs: on the text boilerplate left,
+    # nothing says where the tags and share lines stood, and the thread joins the block as before
+    furniture_taken = with_stages(ruleset, "boilerplate").clean(COMMENT_PAGE).text
+    assert "Share this:" not in furniture_taken
+    alone = with_stages(ruleset, "mainblock", "canonical")
+    assert COMMENTS[2] in alone.clean(furniture_taken).text
+
+
+@pytest.mark.parametrize(
+    ("runs", "html", "expected"),
+    [
+        (None, False, {}),  # outside a pipeline: nothing known
+        ({"boilerplate": ((0, 3),)}, False, {0: 60.0}),
+        ({"boilerplate": ((5, 2),)}, False, {1: 40.0}),  # the run stood before the second row
+        ({"boilerplate": ((7, 1), (8, 1))}, False, {2: 40.0}),  # apart by a blank line: one run
+        ({"boilerplate": ((5, 1),)}, False, {}),  # one line: a comment's "Reply", not a seam
+        ({"debris": ((5, 4),)}, False, {}),  # not one of gap_stages
+        ({"boilerplate": ((5, 2),)}, True, {}),  # HTML: a layout table, never measured with seams
+    ],
+)
+def test_seams_charge_runs_of_gap_stages(ruleset, runs, html, expected):
+    stage = MainBlock(ruleset.settings["mainblock"])
+    doc = Document("Menu\nA\n\nB\n", html=html, removed_runs=runs)
+    assert stage._seams(doc) == expected
+
+
+def test_charged_cut_is_a_fixed_point_without_canonical(ruleset):
+    # Without canonical the output stays a block a line, so mainblock runs again in the second pass,
+    # with the runs moved to where the cut left them (the block's edges): it cuts nothing more there, and a
+    # new run of the output, which knows no runs, keeps it whole too.
+    run = with_stages(ruleset, "boilerplate", "mainblock")
+    result = run.clean(COMMENT_PAGE)
+    assert COMMENTS[2] not in result.text and all(p in result.text for p in PARAGRAPHS)
+    assert not result.warnings
+    assert {e.step for e in _mainblock_edits(result)} == {1}  # the first pass's cut, none after it
+    assert run.clean(result.text).text == result.text

@@ -739,3 +739,30 @@ def test_whole_lines_removed_counts_lines_taken_out_from_start_to_end():
     assert whole_lines_removed(text, [removal("Menu")]) == 1  # the line without its newline
     repair = Edit("s", "r", 0, 4, "Menu", "MENU", "why")
     assert whole_lines_removed(text, [repair]) == 0  # only removals
+
+
+def test_removed_runs_follow_later_edits_and_join_where_they_meet():
+    from cleaner.document import Edit
+    from cleaner.pipeline import removed_runs, whole_line_runs
+
+    text = "Menu\nSearch\nThe vote (photo) was held.\nShare\nTags\nA reader's comment follows."
+
+    def edit(old: str, new: str = "") -> Edit:
+        start = text.index(old)
+        return Edit("s", "r", start, start + len(old), old, new, "why")
+
+    share, comment = text.index("Share"), text.index("A reader")
+    # two lines taken by two edits, one run before the comment; the menu's run before the article
+    edits = [edit("Menu\nSearch\n"), edit("Share\n"), edit("Tags\n")]
+    assert whole_line_runs(text, edits) == [(len("Menu\nSearch\n"), 2), (share + 6, 1), (comment, 1)]
+    new = "The vote (photo) was held.\nA reader's comment follows."
+    assert removed_runs(whole_line_runs(text, edits), edits) == ((0, 2), (new.index("A reader"), 2))
+    # a later stage's edits move them: words taken before a run, a line taken where one stood
+    later = [edit(" (photo)"), edit("Share\nTags\n")]
+    assert removed_runs([(share, 1)], later) == ((share - len(" (photo)"), 1),)
+    assert removed_runs([(share, 1), *whole_line_runs(text, later)], later) == ((share - len(" (photo)"), 3),)
+    # an edit replacing the text around a run's offset puts the run after its replacement
+    across = Edit("s", "r", share - 2, share + 2, text[share - 2 : share + 2], "X", "why")
+    assert removed_runs([(share, 1)], [across]) == ((share - 2 + 1, 1),)
+    # a repair before a run shifts it by what it added or took
+    assert removed_runs([(comment, 1)], [edit("The vote", "A vote")]) == ((comment - 2, 1),)

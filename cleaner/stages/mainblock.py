@@ -23,6 +23,10 @@ Two rule kinds, each a named mechanism with its parameters (``rules/mainblock.to
   (``furniture_stages``) removed whole earlier in the document's run, which the pipeline passes on as
   ``Document.removed_lines``, count toward it with those still outside the block. A page's text has
   usually lost some before it gets here; a clean article has lost none and has few such lines.
+  Those removed lines also separated parts of the page: the share bar, tags and "Comments" heading
+  between an article and the comment thread or teaser list after it. Gone, they no longer score against
+  joining the two, so the scan charges ``gap_cost`` per line where a run of at least ``gap_lines`` lines
+  of the ``gap_stages`` stood (``Document.removed_runs``) between two rows, as if it were still there.
 - ``gap``: inside the block, a run of more than ``max_lines`` furniture-like lines (``max_words`` words
   at most, not ending like a sentence) between two prose lines (an image gallery's captions, a share
   bar, an inline list of teasers) goes; shorter runs are the article's subheadings, one-line quotes and
@@ -37,10 +41,15 @@ trafilatura has already used the DOM to find the article, and this stage's blunt
 there. Except where trafilatura found no article: a page laid out in one table gives it none, and it
 keeps the table whole, menus and all (:func:`layout_table`, setting ``layout_tables``); that text is a
 page's text again, a block per line, and the stage trims it. Every kept line of a second pass scores
-the same as in the first, so the stage is idempotent."""
+the same as in the first, so the stage is idempotent. The charges for removed runs keep it so: the
+pipeline keeps each run's position in step with every later edit, so a second pass of the same run
+charges the kept rows as the first did (runs in the text cut away meet at the block's edges, where a
+charge changes nothing: the scan starts the block there anyway); and the cleaner's output, whose
+paragraphs are apart, is never trimmed again (see :func:`one_block_per_line`), whatever a new run knows."""
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -108,6 +117,12 @@ class MainBlockSettings:
     # that much furniture of its own. 0 or 1 = one line outside, as when the stage runs alone.
     furniture_lines: int = 0
     furniture_stages: tuple[str, ...] = ("debris", "appended", "boilerplate")
+    # What a run of lines these stages removed whole before a row costs the main scan there: gap_cost per
+    # line, for runs of at least gap_lines lines (Document.removed_runs); 0 = nothing (the stage alone,
+    # on HTML, or without these stages in the run, no runs are known, and nothing is charged either).
+    gap_cost: float = 0.0
+    gap_lines: int = 2
+    gap_stages: tuple[str, ...] = ("boilerplate",)
 
 
 class MainBlock(Stage):
@@ -137,7 +152,7 @@ class MainBlock(Stage):
         gap = next((r for r in self.rules if r.kind == "gap"), None)
         if block is None and gap is None:
             return StageResult()
-        edits, headline = _find(self, block, gap, doc.text, self._furniture_needed(doc))
+        edits, headline = _find(self, block, gap, doc.text, self._furniture_needed(doc), self._seams(doc))
         return StageResult(edits=tuple(edits), metadata={"title": headline} if headline else {})
 
     def _furniture_needed(self, doc: Document) -> int:
@@ -151,6 +166,23 @@ class MainBlock(Stage):
             return 1
         removed = sum(doc.removed_lines.get(name, 0) for name in stages)
         return max(1, self.settings.furniture_lines - removed)
+
+    def _seams(self, doc: Document) -> dict[int, float]:
+        """What the main scan is charged before each row (by index among the non-blank rows) for the runs
+        of lines the ``gap_stages`` removed whole there: ``gap_cost`` a line, where at least ``gap_lines``
+        lines went. Runs that stood apart only by blank lines stand before one row, and count together.
+        Nothing on HTML (the stage runs there on a layout table, whose removals the proposal never
+        measured) or when nothing is known."""
+        settings = self.settings
+        if doc.removed_runs is None or doc.html or settings.gap_cost <= 0:
+            return {}
+        starts = [ln.start for ln in lines(doc.text) if not ln.blank]
+        removed: dict[int, int] = {}
+        for name in settings.gap_stages:
+            for offset, n in doc.removed_runs.get(name, ()):
+                row = bisect.bisect_left(starts, offset)
+                removed[row] = removed.get(row, 0) + n
+        return {row: n * settings.gap_cost for row, n in removed.items() if n >= settings.gap_lines}
 
 
 def layout_table(doc: Document, share: float) -> bool:
@@ -224,11 +256,17 @@ def _edits(stage, block: Rule | None, gap: Rule | None, text: str) -> list[Edit]
 
 
 def _find(
-    stage, block: Rule | None, gap: Rule | None, text: str, furniture: int = 1
+    stage,
+    block: Rule | None,
+    gap: Rule | None,
+    text: str,
+    furniture: int = 1,
+    seams: dict[int, float] | None = None,
 ) -> tuple[list[Edit], str | None]:
     """The edits removing what lies outside the main block (``block``, when at least ``furniture``
-    furniture-like lines lie there) and long non-prose runs in it (``gap``), and the headline kept above
-    the block, if any."""
+    furniture-like lines lie there; the main scan charged ``seams`` before rows, see
+    :meth:`MainBlock._seams`) and long non-prose runs in it (``gap``), and the headline kept above the
+    block, if any."""
     rows = [ln for ln in lines(text) if not ln.blank]
     if not rows:
         return [], None
@@ -248,7 +286,7 @@ def _find(
     if block is not None:
         w, c = params.param("word_cost", 1.0), params.param("line_cost", 3.0)
         scores = [n if p else -(w * n + c) for n, p in zip(counts, prose, strict=True)]
-        first, last = _max_run(scores)
+        first, last = _max_run(scores, seams)
         first, last = _further_blocks(scores, counts, prose, first, last, params)
         last = _closing(norms, counts, last)
         headline = _headline(norms, counts, first, params)
@@ -385,16 +423,22 @@ def _short_runs(
     return runs
 
 
-def _max_run(scores: Sequence[float]) -> tuple[int, int]:
+def _max_run(scores: Sequence[float], seams: dict[int, float] | None = None) -> tuple[int, int]:
     """Start and end (inclusive) of the contiguous run with the largest sum (Kadane's scan); the first
-    such run on ties, so the choice never depends on anything but the scores."""
+    such run on ties, so the choice never depends on anything but the scores. A run that goes on over
+    row k pays ``seams[k]`` more (a run starting at k pays nothing).
+
+    >>> _max_run([5, -1, 5]), _max_run([5, -1, 5], {2: 10})
+    ((0, 2), (0, 0))
+    """
     best, best_span = float("-inf"), (0, 0)
     total, start = 0.0, 0
     for k, s in enumerate(scores):
-        if total <= 0:
+        charge = seams.get(k, 0.0) if seams else 0.0
+        if total - charge <= 0:
             total, start = s, k
         else:
-            total += s
+            total += s - charge
         if total > best:
             best, best_span = total, (start, k)
     return best_span
