@@ -39,7 +39,7 @@ from cleaner.stages.mainblock import MainBlockSettings
 
 # (label, block rule parameters, gap rule parameters, mainblock settings): the bundled values first.
 # furniture_lines is the furniture (lines removed earlier in the run and furniture-like lines outside
-# the block) the cut needs; gap_cost what a run of lines boilerplate removed costs the scan where it stood.
+# the block) the cut needs; seam_cost what a run of lines boilerplate removed costs the scan where it stood.
 GRID = (
     (
         "bundled: further blocks 60/0.3, furniture lines of 6 words, gap 6, page evidence 6, seams 20",
@@ -56,10 +56,10 @@ GRID = (
     ("page evidence 1 line", {}, {}, {"furniture_lines": 1}),
     ("page evidence 3 lines", {}, {}, {"furniture_lines": 3}),
     ("page evidence 10 lines", {}, {}, {"furniture_lines": 10}),
-    # gap_cost: what each line of a run of 2 or more boilerplate removed costs the main scan where it stood
-    ("seams cost 0 (not charged)", {}, {}, {"gap_cost": 0.0}),
-    ("seams cost 10 a line", {}, {}, {"gap_cost": 10.0}),
-    ("seams cost 40 a line", {}, {}, {"gap_cost": 40.0}),
+    # seam_cost: what each line of a run of 2 or more boilerplate removed costs the main scan where it stood
+    ("seams cost 0 (not charged)", {}, {}, {"seam_cost": 0.0}),
+    ("seams cost 10 a line", {}, {}, {"seam_cost": 10.0}),
+    ("seams cost 40 a line", {}, {}, {"seam_cost": 40.0}),
 )
 # (label, stage, settings of that stage): the bundled values first. extract's elsewhere_share decides
 # when a short precision text the recall run mostly lacks is kept beside the recall text (rule

@@ -541,7 +541,7 @@ def test_furniture_outside_asks_for_least_lines(least, expected):
     assert _furniture_outside(rows, counts, 1, 2, 6, least) is expected
 
 
-# Seams (settings gap_cost, gap_lines, gap_stages): where boilerplate removed a run of lines between two
+# Seams (settings seam_cost, seam_lines, seam_stages): where boilerplate removed a run of lines between two
 # rows, the main scan is charged as if the run still stood there.
 
 SEAM = ["Tags: harbour, cruise ships, tourism", "Share this:", "Email"]
@@ -566,7 +566,7 @@ COMMENT_PAGE = "\n".join([*MENU_BEFORE, HEADLINE, *PARAGRAPHS, *SEAM, *COMMENTS]
 
 
 def _with_gap_cost(ruleset, cost: float):
-    settings = dataclasses.replace(ruleset.settings["mainblock"], gap_cost=cost)
+    settings = dataclasses.replace(ruleset.settings["mainblock"], seam_cost=cost)
     return Cleaner(dataclasses.replace(ruleset, settings={**ruleset.settings, "mainblock": settings}))
 
 
@@ -612,7 +612,7 @@ def test_without_boilerplate_in_the_run_nothing_is_charged(ruleset):
         ({"boilerplate": ((5, 2),)}, False, {1: 40.0}),  # the run stood before the second row
         ({"boilerplate": ((7, 1), (8, 1))}, False, {2: 40.0}),  # apart by a blank line: one run
         ({"boilerplate": ((5, 1),)}, False, {}),  # one line: a comment's "Reply", not a seam
-        ({"debris": ((5, 4),)}, False, {}),  # not one of gap_stages
+        ({"debris": ((5, 4),)}, False, {}),  # not one of seam_stages
         ({"boilerplate": ((5, 2),)}, True, {}),  # HTML: a layout table, never measured with seams
     ],
 )

@@ -25,8 +25,8 @@ Two rule kinds, each a named mechanism with its parameters (``rules/mainblock.to
   usually lost some before it gets here; a clean article has lost none and has few such lines.
   Those removed lines also separated parts of the page: the share bar, tags and "Comments" heading
   between an article and the comment thread or teaser list after it. Gone, they no longer score against
-  joining the two, so the scan charges ``gap_cost`` per line where a run of at least ``gap_lines`` lines
-  of the ``gap_stages`` stood (``Document.removed_runs``) between two rows, as if it were still there.
+  joining the two, so the scan charges ``seam_cost`` per line where a run of at least ``seam_lines`` lines
+  of the ``seam_stages`` stood (``Document.removed_runs``) between two rows, as if it were still there.
 - ``gap``: inside the block, a run of more than ``max_lines`` furniture-like lines (``max_words`` words
   at most, not ending like a sentence) between two prose lines (an image gallery's captions, a share
   bar, an inline list of teasers) goes; shorter runs are the article's subheadings, one-line quotes and
@@ -117,12 +117,12 @@ class MainBlockSettings:
     # that much furniture of its own. 0 or 1 = one line outside, as when the stage runs alone.
     furniture_lines: int = 0
     furniture_stages: tuple[str, ...] = ("debris", "appended", "boilerplate")
-    # What a run of lines these stages removed whole before a row costs the main scan there: gap_cost per
-    # line, for runs of at least gap_lines lines (Document.removed_runs); 0 = nothing (the stage alone,
+    # What a run of lines these stages removed whole before a row costs the main scan there: seam_cost per
+    # line, for runs of at least seam_lines lines (Document.removed_runs); 0 = nothing (the stage alone,
     # on HTML, or without these stages in the run, no runs are known, and nothing is charged either).
-    gap_cost: float = 0.0
-    gap_lines: int = 2
-    gap_stages: tuple[str, ...] = ("boilerplate",)
+    seam_cost: float = 0.0
+    seam_lines: int = 2
+    seam_stages: tuple[str, ...] = ("boilerplate",)
 
 
 class MainBlock(Stage):
@@ -169,20 +169,20 @@ class MainBlock(Stage):
 
     def _seams(self, doc: Document) -> dict[int, float]:
         """What the main scan is charged before each row (by index among the non-blank rows) for the runs
-        of lines the ``gap_stages`` removed whole there: ``gap_cost`` a line, where at least ``gap_lines``
+        of lines the ``seam_stages`` removed whole there: ``seam_cost`` a line, where at least ``seam_lines``
         lines went. Runs that stood apart only by blank lines stand before one row, and count together.
-        Nothing on HTML (the stage runs there on a layout table, whose removals the proposal never
-        measured) or when nothing is known."""
+        Nothing on HTML (the stage runs there on a layout table, where a charge was not measured) or
+        when nothing is known."""
         settings = self.settings
-        if doc.removed_runs is None or doc.html or settings.gap_cost <= 0:
+        if doc.removed_runs is None or doc.html or settings.seam_cost <= 0:
             return {}
         starts = [ln.start for ln in lines(doc.text) if not ln.blank]
         removed: dict[int, int] = {}
-        for name in settings.gap_stages:
+        for name in settings.seam_stages:
             for offset, n in doc.removed_runs.get(name, ()):
                 row = bisect.bisect_left(starts, offset)
                 removed[row] = removed.get(row, 0) + n
-        return {row: n * settings.gap_cost for row, n in removed.items() if n >= settings.gap_lines}
+        return {row: n * settings.seam_cost for row, n in removed.items() if n >= settings.seam_lines}
 
 
 def layout_table(doc: Document, share: float) -> bool:
