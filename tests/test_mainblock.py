@@ -511,15 +511,20 @@ WRAPPED_FACT_SHEET = "\n".join(
         "rules for the universities and academies and supervises the schools",
         "that other ministries run. The degree system is under reform, and",
         "the old single stage of studies is giving way to two.",
+        "Admissions:",
+        "Applicants sit an entrance examination set by each university, and",
+        "those with a school certificate of distinction may be admitted after",
+        "an interview alone. Foreign applicants must also show that they can",
+        "follow lectures in the language of instruction.",
     ]
 )
 
 
 def test_wrapped_fact_sheet_mostly_short_lines_is_hard_wrapped_and_kept_whole(cleaner):
     # A text wrapped at 70 characters whose lines are mostly too short to have been wrapped (a fact
-    # sheet's labels, values and headings; CleanEval's wrapped gold bodies, issue 13): under a third of
-    # all lines fill the width, but most of the longer ones do and break mid-sentence. Taken for a page,
-    # the fact sheet was cut as the furniture around the main block.
+    # sheet's labels, values and headings; CleanEval's wrapped gold bodies, issue 13): a third of all
+    # lines fill the width, but most of the longer ones do (10 of them) and break mid-sentence. Taken
+    # for a page, the fact sheet was cut as the furniture around the main block.
     assert hard_wrapped(WRAPPED_FACT_SHEET)
     result = cleaner.clean(WRAPPED_FACT_SHEET)
     assert _mainblock_edits(result) == []

@@ -262,7 +262,9 @@ def hard_wrapped(text: str) -> bool:
     breaks = sum(
         1 for k in full if k + 1 < len(rows) and not ends_sentence(rows[k]) and _CONTINUES.match(rows[k + 1])
     )
-    return len(full) >= _WRAP_FULL * wide and 2 * breaks >= len(full)
+    # A page's one short wrapped post among its menus (a blog's text dump) holds a few full lines: the
+    # short lines are taken for wrapping's only on as many full lines as a width needs to be told from.
+    return len(full) >= max(_WRAP_LEAST_LINES, _WRAP_FULL * wide) and 2 * breaks >= len(full)
 
 
 def _edits(stage, block: Rule | None, gap: Rule | None, text: str) -> list[Edit]:
