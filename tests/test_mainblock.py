@@ -481,6 +481,73 @@ def test_hard_wrapped_text_keeps_its_subheadings_and_lists(only_mainblock):
     assert result.text == "\n\n".join(WRAPPED_REPORT.splitlines()) + "\n"
 
 
+WRAPPED_FACT_SHEET = "\n".join(
+    [
+        "Education in the republic",
+        "Types of institutions:",
+        "University",
+        "Academy",
+        "Institute",
+        "Conservatoire",
+        "College",
+        "Duration of compulsory education:",
+        "Age of entry:",
+        "6",
+        "Age of exit:",
+        "15",
+        "Elementary school",
+        "Length of program in years:",
+        "4",
+        "Lower secondary school",
+        "Length of program in years:",
+        "5",
+        "School education:",
+        "All children from seven to fifteen years old attend the nine year",
+        "compulsory school, and if their parents so wish a child may start",
+        "from the age of six. After the comprehensive school come the upper",
+        "secondary school or vocational education.",
+        "Higher education:",
+        "Higher education is run by the ministry of education, which sets the",
+        "rules for the universities and academies and supervises the schools",
+        "that other ministries run. The degree system is under reform, and",
+        "the old single stage of studies is giving way to two.",
+        "Admissions:",
+        "Applicants sit an entrance examination set by each university, and",
+        "those with a school certificate of distinction may be admitted after",
+        "an interview alone. Foreign applicants must also show that they can",
+        "follow lectures in the language of instruction.",
+    ]
+)
+
+
+def test_wrapped_fact_sheet_mostly_short_lines_is_hard_wrapped_and_kept_whole(cleaner):
+    # A text wrapped at 70 characters whose lines are mostly too short to have been wrapped (a fact
+    # sheet's labels, values and headings; CleanEval's wrapped gold bodies, issue 13): a third of all
+    # lines fill the width, but most of the longer ones do (10 of them) and break mid-sentence. Taken
+    # for a page, the fact sheet was cut as the furniture around the main block.
+    assert hard_wrapped(WRAPPED_FACT_SHEET)
+    result = cleaner.clean(WRAPPED_FACT_SHEET)
+    assert _mainblock_edits(result) == []
+    assert result.text.split() == WRAPPED_FACT_SHEET.split()
+
+
+def test_page_of_short_lines_and_teaser_headlines_is_not_hard_wrapped():
+    # Teaser headlines fill a narrow width too, and all the longer lines here do; but each starts a new
+    # phrase in upper case, no line breaks mid-sentence, so the page stays a page. It fails if the longer
+    # lines' share alone decides; it passes with the old test too (4 full lines of 11).
+    page = [
+        "Home",
+        "News",
+        "Sport",
+        "Weather",
+        *TEASER_HEADLINES,
+        "Contact us",
+        "Privacy policy",
+        "Most read",
+    ]
+    assert not hard_wrapped("\n".join(page))
+
+
 # Page evidence (setting furniture_lines): the lines the furniture stages removed earlier in the run
 # count toward the furniture the cut needs, with the furniture-like lines still outside the block.
 

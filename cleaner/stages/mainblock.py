@@ -237,18 +237,34 @@ def hard_wrapped(text: str) -> bool:
     nothing of the block it belongs to: the stage's line scores would read paragraphs as furniture. The
     width is the length that all but the longest ``_WRAP_OUTLIERS`` of lines stay within; the text is
     wrapped when that width is one of wrapping (at most ``_WRAP_MAX`` characters) and at least
-    ``_WRAP_FULL`` of the lines fill three quarters of it. A page's text has paragraphs far longer than
-    that, or, when it is mostly menus, lines of every length.
+    ``_WRAP_FULL`` of the lines fill three quarters of it, or of the lines of ``_WRAP_MIN`` characters
+    or more when half of those full lines break mid-sentence (a wrapped fact sheet or link directory,
+    mostly short lines). A page's text has paragraphs far longer than that, or, when it is mostly
+    menus, lines of every length; its teaser headlines may fill a width but start new phrases.
     """
-    # str methods, not lines(): this runs on every page-like text, and only lengths matter here
-    lengths = sorted(len(line) for line in map(str.strip, text.split("\n")) if line)
+    # str methods, not lines(): this runs on every page-like text
+    rows = [line for line in map(str.strip, text.split("\n")) if line]
+    lengths = sorted(map(len, rows))
     if len(lengths) < _WRAP_LEAST_LINES:
         return False
     width = lengths[int((1 - _WRAP_OUTLIERS) * (len(lengths) - 1))]
     if not _WRAP_MIN <= width <= _WRAP_MAX:
         return False
-    full = sum(1 for n in lengths if 4 * n >= 3 * width)
-    return full >= _WRAP_FULL * len(lengths)
+    full = [k for k, row in enumerate(rows) if 4 * len(row) >= 3 * width]
+    if len(full) >= _WRAP_FULL * len(rows):
+        return True
+    # A wrapped fact sheet, link directory or report with a table is mostly lines too short to have been
+    # wrapped (headings, list items, a table's cells, link titles), which say nothing of the width: there
+    # the share is of the lines of _WRAP_MIN characters or more, and half the full ones must break
+    # mid-sentence (the next line goes on in lower case, as in _wrapped_prose), as wrapping does and a
+    # page's list of teaser headlines does not.
+    wide = sum(1 for n in lengths if n >= _WRAP_MIN)
+    breaks = sum(
+        1 for k in full if k + 1 < len(rows) and not ends_sentence(rows[k]) and _CONTINUES.match(rows[k + 1])
+    )
+    # A page's one short wrapped post among its menus (a blog's text dump) holds a few full lines: the
+    # short lines are taken for wrapping's only on as many full lines as a width needs to be told from.
+    return len(full) >= max(_WRAP_LEAST_LINES, _WRAP_FULL * wide) and 2 * breaks >= len(full)
 
 
 def _edits(stage, block: Rule | None, gap: Rule | None, text: str) -> list[Edit]:
