@@ -244,20 +244,15 @@ def _new_values(have: list, values) -> list:
     return out
 
 
-def whole_lines_removed(text: str, edits: Sequence[Edit]) -> int:
-    """The non-blank lines of ``text`` that ``edits`` remove whole (from a line's start to its end): a
-    line a stage took out as furniture, not a word taken from inside a sentence."""
-    return sum(n for _, n in whole_line_runs(text, edits))
-
-
 def whole_line_runs(text: str, edits: Sequence[Edit]) -> list[tuple[int, int]]:
     """For each edit that removes whole lines of ``text``, where it ends and how many non-blank lines it
     removes: the runs of :func:`removed_runs`, each standing before what follows it."""
-    return [(e.end, n) for e in edits if (n := _whole_lines(text, e))]
+    return [(e.end, n) for e in edits if (n := whole_lines(text, e))]
 
 
-def _whole_lines(text: str, e: Edit) -> int:
-    """The non-blank lines of ``text`` the edit ``e`` removes whole (see :func:`whole_lines_removed`)."""
+def whole_lines(text: str, e: Edit) -> int:
+    """The non-blank lines of ``text`` that the edit ``e`` removes whole (from a line's start to its
+    end): a line a stage took out as furniture, not a word taken from inside a sentence."""
     if e.new or (e.start and text[e.start - 1] != "\n"):
         return 0
     if e.old.endswith("\n") or e.end == len(text) or text[e.end] == "\n":

@@ -723,9 +723,9 @@ def test_numbering_an_edit_keeps_every_other_field():
     assert edit.at_step(5) == dataclasses.replace(edit, step=5)
 
 
-def test_whole_lines_removed_counts_lines_taken_out_from_start_to_end():
+def test_whole_lines_counts_lines_taken_out_from_start_to_end():
     from cleaner.document import Edit
-    from cleaner.pipeline import whole_lines_removed
+    from cleaner.pipeline import whole_lines
 
     text = "Menu\nSearch\nThe vote was held on Monday (photo) in town.\nShare"
 
@@ -733,12 +733,12 @@ def test_whole_lines_removed_counts_lines_taken_out_from_start_to_end():
         start = text.index(old)
         return Edit("s", "r", start, start + len(old), old, "", "why")
 
-    assert whole_lines_removed(text, [removal("Menu\nSearch\n")]) == 2
-    assert whole_lines_removed(text, [removal("Share")]) == 1  # the last line, no newline after it
-    assert whole_lines_removed(text, [removal(" (photo)")]) == 0  # words from inside a line
-    assert whole_lines_removed(text, [removal("Menu")]) == 1  # the line without its newline
+    assert whole_lines(text, removal("Menu\nSearch\n")) == 2
+    assert whole_lines(text, removal("Share")) == 1  # the last line, no newline after it
+    assert whole_lines(text, removal(" (photo)")) == 0  # words from inside a line
+    assert whole_lines(text, removal("Menu")) == 1  # the line without its newline
     repair = Edit("s", "r", 0, 4, "Menu", "MENU", "why")
-    assert whole_lines_removed(text, [repair]) == 0  # only removals
+    assert whole_lines(text, repair) == 0  # only removals
 
 
 def test_removed_runs_follow_later_edits_and_join_where_they_meet():
