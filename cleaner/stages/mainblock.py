@@ -176,12 +176,14 @@ class MainBlock(Stage):
         settings = self.settings
         if doc.removed_runs is None or doc.html or settings.seam_cost <= 0:
             return {}
+        runs = [run for name in settings.seam_stages for run in doc.removed_runs.get(name, ())]
+        if not runs:
+            return {}  # nothing removed (a clean text): no row offsets to find
         starts = [ln.start for ln in lines(doc.text) if not ln.blank]
         removed: dict[int, int] = {}
-        for name in settings.seam_stages:
-            for offset, n in doc.removed_runs.get(name, ()):
-                row = bisect.bisect_left(starts, offset)
-                removed[row] = removed.get(row, 0) + n
+        for offset, n in runs:
+            row = bisect.bisect_left(starts, offset)
+            removed[row] = removed.get(row, 0) + n
         return {row: n * settings.seam_cost for row, n in removed.items() if n >= settings.seam_lines}
 
 
