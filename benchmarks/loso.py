@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         "--mode",
         choices=("text", "html"),
         default="text",
-        help="text: the mainblock grid; html: the extract grid, scored body only (default: text)",
+        help="text: the mainblock grid; html: the extract and mainblock grid, body only (default: text)",
     )
     ap.add_argument(
         "--stages",
