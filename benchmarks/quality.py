@@ -6,6 +6,7 @@ Run from the repository root:
     python -m benchmarks.quality --dataset scrapinghub --mode text --limit 5   # a quick look
     python -m benchmarks.quality --json quality.json            # also write the numbers, per-doc counts too
     python -m benchmarks.quality --rules rules --rules my.toml  # score another rule set
+    python -m benchmarks.quality --mode html --tool cleaner     # the cleaner alone: the quick loop
     python -m benchmarks.quality --bench /elsewhere/bench       # default: ../shared/bench from the repo root
 
 What runs, on the same documents of ``<bench>/splits/<dataset>.<split>.txt`` in the same process
@@ -15,8 +16,9 @@ What runs, on the same documents of ``<bench>/splits/<dataset>.<split>.txt`` in 
   (``Cleaner().clean(text).text``), ``cleaner_body`` (the same output without the headline the cleaner
   puts first: the gold texts leave titles out), ``identity`` (the naive text as is, doing nothing: the
   floor to beat) and ``text_minwords8`` (score.py's trivial baseline: keep the lines of more than 8 words);
-  on a set whose gold keeps readers' comments (dragnet), ``cleaner_vs_article``: the same output scored
-  against the gold's article part alone, comments cut as the contract cuts them (in HTML mode too);
+  on a set whose gold keeps readers' comments (dragnet), every tool also as ``<tool>_vs_article``: the same
+  output scored against the gold's article part alone, comments cut as the contract cuts them (in HTML
+  mode too, so the cleaner and the anchors are compared on the gold the contract asks for);
 - HTML mode (input the page ``html/<id>.html``): ``cleaner`` and ``cleaner_body`` (``html=True``, the
   page decoded as score.py's ``read_input`` decodes it), and the anchors: trafilatura with score.py's
   ``trafilatura_default``, ``trafilatura_std`` and ``trafilatura_precision`` settings, and jusText
@@ -53,7 +55,7 @@ import re
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from functools import partial
 from importlib.metadata import PackageNotFoundError, version
@@ -114,8 +116,9 @@ def quiet_logging() -> Iterator[None]:
         logging.disable(previous)
 
 
-def tools_for(score: ModuleType, cleaner: Cleaner, dataset: str, mode: str):
-    """(name, function, input type) per tool; a function takes one document and returns text or a result.
+def tools_for(score: ModuleType, cleaner: Cleaner, dataset: str, mode: str, only: Sequence[str] = ()):
+    """(name, function, input type) per tool (those of ``only``, when given); a function takes one document
+    and returns text or a result.
 
     The cleaner always gets str (decoded like score.py's ``read_input``); score.py's tools get the
     input type of the dataset's protocol, as ``score.py run --tool`` would give them.
@@ -124,6 +127,8 @@ def tools_for(score: ModuleType, cleaner: Cleaner, dataset: str, mode: str):
     protocol_type = score.DATASETS[dataset][2] if html else "str"
     out: list[tuple[str, Callable[[Any], Any], str]] = []
     for name in TOOLS_BY_MODE[mode]:
+        if only and name not in only:
+            continue
         if name == "cleaner":
             # functools.partial adds no Python frame: the timer measures Cleaner.clean and nothing else.
             out.append((name, partial(cleaner.clean, html=html), "str"))
@@ -164,12 +169,11 @@ def run_tool(
     with suppress(Exception):  # untimed warm-up, as in score.py
         fn(WARM_UP.encode() if input_type == "bytes" else WARM_UP)
     names = (name, f"{name}_body") if name == "cleaner" else (name,)
-    # Where the gold keeps readers' comments, the cleaner is also scored against the article part alone:
-    # what the contract asks of it (comment sections cut) rather than what the annotators kept.
-    against_article = (
-        name == "cleaner"
-        and metric == "shingle"
-        and any(COMMENTS_MARKER in gold[doc_id]["articleBody"] for doc_id in ids)
+    # Where the gold keeps readers' comments, every tool is also scored against the article part alone:
+    # what the contract asks of the cleaner (comment sections cut) rather than what the annotators kept,
+    # and the anchors on the same gold, so the two can be compared.
+    against_article = metric == "shingle" and any(
+        COMMENTS_MARKER in gold[doc_id]["articleBody"] for doc_id in ids
     )
     if against_article:
         names += (f"{name}_vs_article",)
@@ -439,6 +443,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--json", type=Path, help="also write the numbers, with per-document counts, to this file"
     )
     ap.add_argument("--rules", action="append", help="rules directory or file for Cleaner(...); repeatable")
+    tools = sorted({name for names in TOOLS_BY_MODE.values() for name in names})
+    ap.add_argument(
+        "--tool",
+        action="append",
+        choices=tools,
+        help="repeatable; only these rows (the cleaner alone is the quick loop while tuning); default: all",
+    )
     return ap
 
 
@@ -482,7 +493,7 @@ def main(argv: list[str] | None = None) -> int:
                     if score.DATASETS[dataset][1] == "shingle":  # the snippet gold has no bodies
                         gold_results.append(run_gold(cleaner, dataset, ids, gold))
                     continue
-                for name, fn, input_type in tools_for(score, cleaner, dataset, mode):
+                for name, fn, input_type in tools_for(score, cleaner, dataset, mode, args.tool or ()):
                     rows = run_tool(score, dataset, mode, name, fn, input_type, ids, gold)
                     # Progress on stderr: a full run takes minutes and stdout is kept for the table.
                     print(
