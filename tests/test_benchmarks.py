@@ -50,6 +50,17 @@ def test_scores_the_cleaner_on_a_few_documents(tmp_path, capsys):
 
 
 @pytest.mark.skipif(not (quality.DEFAULT_BENCH / "score.py").is_file(), reason="bench directory absent")
+def test_tool_picks_the_rows_and_dragnet_scores_each_against_its_article_part_too(capsys):
+    # Dragnet's gold keeps readers' comments: every tool gets a second row against the article part.
+    argv = ["--limit", "2", "--dataset", "dragnet", "--mode", "text", "--tool", "identity"]
+    assert quality.main(argv) == 0
+    tools = [
+        line.split("|")[3].strip() for line in capsys.readouterr().out.splitlines() if "| dragnet |" in line
+    ]
+    assert tools == ["identity", "identity_vs_article"]
+
+
+@pytest.mark.skipif(not (quality.DEFAULT_BENCH / "score.py").is_file(), reason="bench directory absent")
 def test_gold_mode_reports_the_words_kept_and_the_rules_that_removed_words(tmp_path, capsys):
     out_json = tmp_path / "quality.json"
     argv = ["--limit", "3", "--dataset", "dragnet", "--dataset", "trafilatura_eval", "--mode", "gold"]
