@@ -138,6 +138,14 @@ def test_an_article_with_comments_keeps_only_the_article():
     assert _chosen(body, body, POSTS * 3) == ("trafilatura", body)
 
 
+def test_a_short_post_of_its_own_beside_a_long_discussion_keeps_only_the_post():
+    # A blog post of two paragraphs and its readers' comments, many times its length: the post is an
+    # article, under fallback_chars but no stub, and the comments stay out (DESIGN.md 1).
+    body = "\n".join(PARAGRAPHS[:2])
+    assert len(body) < extract_module.ExtractSettings().fallback_chars
+    assert _chosen(body, body, POSTS * 3) == ("trafilatura", body)
+
+
 def test_short_article_with_a_few_comments_is_not_a_thread():
     body = "\n".join(PARAGRAPHS)
     assert _chosen(body, body, PARAGRAPHS[0]) == ("trafilatura", body)
