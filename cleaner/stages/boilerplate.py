@@ -73,7 +73,7 @@ class Boilerplate(Stage):
         return StageResult(edits=tuple(non_overlapping(edits)), metadata=metadata)
 
 
-_NOT_LINK = regex.compile(r"\d|: |[.!?:]$|^[-•*–] ")
+_NOT_LINK = regex.compile(r"\d|: |[.!?:,;]$|^[-•*–] ")
 
 
 def _link_like(norm: str) -> bool:

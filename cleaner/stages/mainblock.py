@@ -350,7 +350,7 @@ def _furniture_outside(
     if words <= 0:
         return True
     outside = itertools.chain(range(first), range(last + 1, len(norms)))
-    found = (k for k in outside if counts[k] <= words and not ends_sentence(norms[k]))
+    found = (k for k in outside if counts[k] <= words and _furniture_like(norms[k]))
     return sum(1 for _ in itertools.islice(found, least)) >= least
 
 
@@ -431,14 +431,20 @@ def _short_runs(
     than not."""
     runs, k = [], i
     while k < j:
-        if counts[k] > short or ends_sentence(norms[k]):
+        if counts[k] > short or not _furniture_like(norms[k]):
             k += 1
             continue
         a = k
-        while k < j and counts[k] <= short and not ends_sentence(norms[k]):
+        while k < j and counts[k] <= short and _furniture_like(norms[k]):
             k += 1
         runs.append((a, k))
     return runs
+
+
+def _furniture_like(norm: str) -> bool:
+    """A short line that may be page furniture: it neither ends a sentence nor breaks off inside one (a
+    comma or semicolon ends a poem's or a letter's line, never a menu item or a button)."""
+    return not ends_sentence(norm) and not norm.endswith((",", ";"))
 
 
 def _max_run(scores: Sequence[float], seams: dict[int, float] | None = None) -> tuple[int, int]:
