@@ -10,9 +10,9 @@ location stubs). Two rule kinds:
   sentence) before the body of the article or after it: navigation tabs, menus, link lists. The body is
   where prose lines (``prose_words`` or more words, ending like a sentence) stand close together; a run
   inside the body is a list or a set of subheadings and stays, and so does a run right under a line
-  ending in a colon (a list it introduces), and any line with digits or a "label: value" pair (prices,
-  figures, fact boxes). The first line of the document is never part of a run, since that is where the
-  headline stands.
+  ending in a colon (a list it introduces), any line with digits or a "label: value" pair (prices,
+  figures, fact boxes), and any line ending in a comma or semicolon (a poem's or a letter's line). The
+  first line of the document is never part of a run, since that is where the headline stands.
 """
 
 from __future__ import annotations
@@ -77,8 +77,9 @@ _NOT_LINK = regex.compile(r"\d|: |[.!?:,;]$|^[-•*–] ")
 
 
 def _link_like(norm: str) -> bool:
-    """Menu items carry no digits (prices, figures, dates), no "label: value", no sentence end or
-    closing colon, and no bullet (trafilatura writes list items of the article as "- item")."""
+    """Menu items carry no digits (prices, figures, dates), no "label: value", no sentence end, closing
+    colon, comma or semicolon (a line broken off inside a sentence), and no bullet (trafilatura writes
+    list items of the article as "- item")."""
     return _NOT_LINK.search(norm) is None
 
 
