@@ -98,7 +98,13 @@ _SENTENCES = regex.compile(r"(?:\p{Ll}{3}[.!?…][\"”’]?\s+|\p{Ll}[.!?…])\
 _WRAP_MIN, _WRAP_MAX = 30, 100
 # A text is taken for hard-wrapped when a share of its lines fill the width (see hard_wrapped).
 _WRAP_OUTLIERS, _WRAP_FULL, _WRAP_LEAST_LINES = 0.02, 0.4, 10
-_CONTINUES = regex.compile(r"[\p{Ll}\d(„“\"'‘]")
+# A line that goes on with the sentence of the line before: lower case, a digit, a bracket, or a quote
+# mark and lower case. A quote mark before a capital opens a title ('Metal Slug 3' Review), as a list of
+# teaser headlines does line after line, which read as one wrapped paragraph took a page's sidebar whole.
+_CONTINUES = regex.compile(r"[\p{Ll}\d(]|[„“\"'‘]\p{Ll}")
+# A line ending in a bracketed number is a list item with its count (a forum's threads and replies, a
+# blog's categories and posts), not a sentence, though a closing bracket can end one.
+_COUNT_END = regex.compile(r"[(\[][\d.,]+[)\]]$")
 _CLOSING_ENDS = (".", "!", "?", ".”", '."', "!”", "?”")
 
 
@@ -294,7 +300,8 @@ def _find(
     counts = [word_count(n) for n in norms]
     prose_words, long_words = params.param("prose_words", 8), params.param("long_words", 25)
     prose = [
-        c >= long_words or (c >= prose_words and ends_sentence(n)) for n, c in zip(norms, counts, strict=True)
+        c >= long_words or (c >= prose_words and ends_sentence(n) and not _COUNT_END.search(n))
+        for n, c in zip(norms, counts, strict=True)
     ]
     _wrapped_prose(norms, counts, prose, prose_words)
     good = [k for k, p in enumerate(prose) if p]
