@@ -450,8 +450,9 @@ def _short_runs(
 
 def _furniture_like(norm: str) -> bool:
     """A short line that may be page furniture: it neither ends a sentence nor breaks off inside one (a
-    comma or semicolon ends a poem's or a letter's line, never a menu item or a button)."""
-    return not ends_sentence(norm) and not norm.endswith((",", ";"))
+    comma ends a poem's or a letter's line, never a menu item or a button; a semicolon already ends a
+    sentence for :func:`ends_sentence`)."""
+    return not ends_sentence(norm) and not norm.endswith(",")
 
 
 def _max_run(scores: Sequence[float], seams: dict[int, float] | None = None) -> tuple[int, int]:
