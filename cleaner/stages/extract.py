@@ -168,8 +168,12 @@ class Extract(Stage):
                     body, rule = merged, "trafilatura-recall"
                     lines = f"{added} prose line{'s' * (added > 1)}"
                     reason += f" (precision run, with {lines} only its recall run kept)"
-        stub = word_count_upto(body, s.thread_stub_words) < s.thread_stub_words
-        if s.thread_ratio and thread and stub and not s.include_comments:
+        if (
+            s.thread_ratio
+            and thread
+            and not s.include_comments
+            and word_count_upto(body, s.thread_stub_words) < s.thread_stub_words  # a stub
+        ):
             whole = f"{recalled}\n{thread}".strip()
             if len(whole) >= s.thread_ratio * max(1, len(body)):
                 body, rule = whole, "trafilatura-thread"
