@@ -188,16 +188,16 @@ def main(argv: list[str] | None = None) -> int:
             clean = partial(cleaner.clean, html=args.mode == "html")
             f1[label] = {}
             for dataset, gold, ids in plan:
-                rows = {
+                scored = {
                     r["tool"]: r
                     for r in run_tool(score, dataset, args.mode, "cleaner", clean, "str", ids, gold)
                 }
                 # HTML mode is scored body only, as the issue's targets are; text mode with the headline.
                 # --article: a gold that keeps readers' comments (dragnet) is cut to its article part.
                 tool = "cleaner_body" if args.mode == "html" else "cleaner"
-                if args.article and "cleaner_vs_article" in rows:
+                if args.article and "cleaner_vs_article" in scored:
                     tool = "cleaner_vs_article"
-                f1[label][dataset] = rows[tool]["f1"]
+                f1[label][dataset] = scored[tool]["f1"]
             print(f"{label}: " + ", ".join(f"{d} {v:.4f}" for d, v in f1[label].items()), file=sys.stderr)
 
     print("| setting | " + " | ".join(datasets) + " |")
