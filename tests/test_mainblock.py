@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -546,6 +547,65 @@ def test_page_of_short_lines_and_teaser_headlines_is_not_hard_wrapped():
         "Most read",
     ]
     assert not hard_wrapped("\n".join(page))
+
+
+# A speech or essay dumped at a wide width (CleanEval has pages wrapped at about 120 columns): each
+# paragraph's last line is short and does not end a sentence on its own line, so read line by line it
+# is furniture around a main block of the few lines that do end sentences.
+WIDE_WRAPPED_ESSAY = "\n".join(
+    [
+        "The columns of the old town hall",
+        "A talk given to the local history society",
+        *textwrap.wrap(
+            "When the town council decided in the spring of 1961 to pull down the old town hall, few people "
+            "in the town thought that anyone would mind, since the building had stood empty for years "
+            "and the "
+            "roof let in the rain over most of the upper floor; the council had other plans for the square, "
+            "and the members who spoke for keeping it could be counted on the fingers of one hand at "
+            "the time",
+            120,
+        ),
+        *textwrap.wrap(
+            "What changed their minds was a letter from a retired schoolteacher who had spent her holidays "
+            "measuring and drawing the columns of the portico, and who showed that they had been carved from "
+            "the same quarry as those of the cathedral, by the same masons, in the same decade of the "
+            "century",
+            120,
+        ),
+        "The campaign",
+        *textwrap.wrap(
+            "Within a month the society had collected more than two thousand signatures, and the council "
+            "agreed "
+            "to delay the demolition until an engineer could report on the state of the roof and the walls, "
+            "a report that took another year to write and that the council then chose to keep to itself",
+            120,
+        ),
+    ]
+)
+
+
+def test_text_wrapped_at_a_wide_width_is_hard_wrapped_and_kept_whole(cleaner):
+    # Wrapping widths reach 120 columns and more: over 100 characters the text counts as wrapped only if
+    # its full lines break mid-sentence, as they do here (the next line goes on in lower case).
+    assert max(map(len, WIDE_WRAPPED_ESSAY.splitlines())) > 100
+    assert hard_wrapped(WIDE_WRAPPED_ESSAY)
+    result = cleaner.clean(WIDE_WRAPPED_ESSAY)
+    assert _mainblock_edits(result) == []
+    assert result.text.split() == WIDE_WRAPPED_ESSAY.split()
+
+
+def test_page_of_long_teaser_lines_is_not_taken_for_wide_wrapping():
+    # A page's teasers fill a width of over 100 characters as well, but each starts a new phrase.
+    teasers = [
+        f"{topic} {text}"
+        for topic in ("Council", "Weather", "Football", "Markets", "Schools", "Transport")
+        for text in (
+            "approves the budget for the next two years after a long debate over the new road and the bridge",
+            "Residents say the plan for the harbour leaves out the small businesses that line the old quay",
+        )
+    ]
+    assert all(100 < len(t) <= 140 for t in teasers)
+    assert not hard_wrapped("\n".join(["Home", "News", *teasers, "Contact us"]))
 
 
 # Page evidence (setting furniture_lines): the lines the furniture stages removed earlier in the run

@@ -95,7 +95,11 @@ _HEADLINE_ENDS = (".", ",", ":", ";", "|")
 # Three lower-case letters before a spaced stop, so "Dr. Who" and "Mrs. Smith" are not taken for sentences.
 _SENTENCES = regex.compile(r"(?:\p{Ll}{3}[.!?…][\"”’]?\s+|\p{Ll}[.!?…])\p{Lu}")
 # A hard-wrapped line: wrapping widths run from about 60 to 80 characters, a line can end short of it.
-_WRAP_MIN, _WRAP_MAX = 30, 100
+# Some dumps wrap wider (CleanEval has essays at about 120 columns): up to _WRAP_WIDEST a width counts
+# too, when the full lines show it by breaking mid-sentence (see hard_wrapped). A wrapped paragraph's
+# lines are looked for up to _WRAP_MAX only (_wrapped_prose): wider, lines of a page's text that run
+# into lower case took its teaser summaries for prose (dragnet, issue 13).
+_WRAP_MIN, _WRAP_MAX, _WRAP_WIDEST = 30, 100, 140
 # A text is taken for hard-wrapped when a share of its lines fill the width (see hard_wrapped).
 _WRAP_OUTLIERS, _WRAP_FULL, _WRAP_LEAST_LINES = 0.02, 0.4, 10
 # A line that goes on with the sentence of the line before: lower case, a digit, a bracket, or a quote
@@ -247,7 +251,9 @@ def hard_wrapped(text: str) -> bool:
     wrapped when that width is one of wrapping (at most ``_WRAP_MAX`` characters) and at least
     ``_WRAP_FULL`` of the lines fill three quarters of it, or of the lines of ``_WRAP_MIN`` characters
     or more when half of those full lines break mid-sentence (a wrapped fact sheet or link directory,
-    mostly short lines). A page's text has paragraphs far longer than that, or, when it is mostly
+    mostly short lines). A wider width, up to ``_WRAP_WIDEST``, needs those mid-sentence breaks in
+    either case: lines of 100 to 140 characters are also a page's teasers with their summaries, which
+    fill a width as well. A page's text has paragraphs far longer than that, or, when it is mostly
     menus, lines of every length; its teaser headlines may fill a width but start new phrases.
     """
     # str methods, not lines(): this runs on every page-like text
@@ -256,20 +262,22 @@ def hard_wrapped(text: str) -> bool:
     if len(lengths) < _WRAP_LEAST_LINES:
         return False
     width = lengths[int((1 - _WRAP_OUTLIERS) * (len(lengths) - 1))]
-    if not _WRAP_MIN <= width <= _WRAP_MAX:
+    if not _WRAP_MIN <= width <= _WRAP_WIDEST:
         return False
     full = [k for k, row in enumerate(rows) if 4 * len(row) >= 3 * width]
-    if len(full) >= _WRAP_FULL * len(rows):
+    if len(full) >= _WRAP_FULL * len(rows) and width <= _WRAP_MAX:
         return True
     # A wrapped fact sheet, link directory or report with a table is mostly lines too short to have been
     # wrapped (headings, list items, a table's cells, link titles), which say nothing of the width: there
     # the share is of the lines of _WRAP_MIN characters or more, and half the full ones must break
     # mid-sentence (the next line goes on in lower case, as in _wrapped_prose), as wrapping does and a
     # page's list of teaser headlines does not.
-    wide = sum(1 for n in lengths if n >= _WRAP_MIN)
     breaks = sum(
         1 for k in full if k + 1 < len(rows) and not ends_sentence(rows[k]) and _CONTINUES.match(rows[k + 1])
     )
+    if len(full) >= _WRAP_FULL * len(rows):
+        return 2 * breaks >= len(full)  # a wide width (see the docstring)
+    wide = sum(1 for n in lengths if n >= _WRAP_MIN)
     # A page's one short wrapped post among its menus (a blog's text dump) holds a few full lines: the
     # short lines are taken for wrapping's only on as many full lines as a width needs to be told from.
     return len(full) >= max(_WRAP_LEAST_LINES, _WRAP_FULL * wide) and 2 * breaks >= len(full)
