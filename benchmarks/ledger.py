@@ -39,9 +39,8 @@ from pathlib import Path
 from benchmarks.quality import (
     COMMENTS_MARKER,
     DEFAULT_DATASETS,
-    SKIP_MESSAGE,
     bench_parser,
-    load_score,
+    bench_score,
     quiet_logging,
     words,
 )
@@ -145,11 +144,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="also write the charges, per page too, to this file")
     args = ap.parse_args(argv)
     bench: Path = args.bench.resolve()
-    if not (bench / "score.py").is_file():
-        what = "has no score.py" if bench.is_dir() else "not found"
-        print(f"{SKIP_MESSAGE}: bench directory {bench} {what}", file=sys.stderr)
+    score = bench_score(bench)
+    if score is None:
         return 0
-    score = load_score(bench)
     datasets = args.dataset or [d for d in DEFAULT_DATASETS if score.DATASETS[d][1] == "shingle"]
     for dataset in datasets:
         if dataset not in score.DATASETS:

@@ -33,7 +33,7 @@ import dataclasses
 import sys
 from functools import partial
 
-from benchmarks.quality import DEFAULT_DATASETS, bench_parser, load_score, quiet_logging, run_tool
+from benchmarks.quality import DEFAULT_DATASETS, bench_parser, bench_score, quiet_logging, run_tool
 from cleaner import Cleaner, load_rules
 from cleaner.stages import registry
 
@@ -156,10 +156,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = ap.parse_args(argv)
     bench = args.bench.resolve()
-    if not (bench / "score.py").is_file():
-        print(f"skipping the leave-one-set-out check: bench directory {bench} not found", file=sys.stderr)
+    score = bench_score(bench, "skipping the leave-one-set-out check")
+    if score is None:
         return 0
-    score = load_score(bench)
     datasets = list(DEFAULT_DATASETS)
     plan = []
     for dataset in datasets:

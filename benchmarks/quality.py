@@ -105,6 +105,19 @@ def load_score(bench: Path) -> ModuleType:
     return module
 
 
+def bench_score(bench: Path, skipping: str = SKIP_MESSAGE) -> ModuleType | None:
+    """The bench's score.py, or None after saying on stderr why the benchmark is skipped (``skipping``).
+
+    The bench is optional development data outside the repository (absent in a fresh clone and in CI):
+    its absence is not an error, so every benchmark over it exits 0 then."""
+    bench = bench.resolve()
+    if (bench / "score.py").is_file():
+        return load_score(bench)
+    what = "has no score.py" if bench.is_dir() else "not found"
+    print(f"{skipping}: bench directory {bench} {what}", file=sys.stderr)
+    return None
+
+
 @contextmanager
 def quiet_logging() -> Iterator[None]:
     """Silence library logging (trafilatura warns on most pages) as score.py does, then restore it."""
@@ -459,13 +472,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.limit is not None and args.limit < 1:
         ap.error("--limit must be at least 1")
     bench: Path = args.bench.resolve()
-    if not (bench / "score.py").is_file():
-        # The bench is optional development data outside the repository: absence is not an error.
-        what = "has no score.py" if bench.is_dir() else "not found"
-        print(f"{SKIP_MESSAGE}: bench directory {bench} {what}", file=sys.stderr)
+    score = bench_score(bench)
+    if score is None:
         return 0
-
-    score = load_score(bench)
     datasets = args.dataset or list(DEFAULT_DATASETS)
     modes = list(MODES) if args.mode == "all" else [args.mode]
     plan = []
