@@ -2,7 +2,7 @@
 
 Run from the repository root:
 
-    python -m benchmarks.ledger                        # text mode, the three sets with gold bodies
+    python -m benchmarks.ledger                        # text mode, the four dev sets
     python -m benchmarks.ledger --mode html            # the pages' HTML
     python -m benchmarks.ledger --article              # dragnet against its article part, comments cut
     python -m benchmarks.ledger --dataset cleaneval --pages 5   # the five pages each rule cost most
@@ -21,9 +21,12 @@ A rule earns its place when its furniture far outweighs its article text on ever
 discipline: it helps where it was written and costs the other sets nothing). Rules whose article share
 passes ``--flag`` (default 0.5) with at least ``--min-words`` article words are listed under the table.
 
-trafilatura_eval is left out: its gold is snippets, not bodies, so a removed word cannot be told article
-or furniture. Where the gold keeps readers' comments (dragnet), the comments count as article unless
-``--article`` scores against the article part, as DESIGN.md's contract (comment sections cut) asks.
+trafilatura_eval's gold is snippets, not bodies: there the unit is the snippet. A snippet the page has and
+the output lost is charged to the first edit whose removed text holds it whole (to ``(several edits)``
+when none does), as article when it is one of the page's ``with`` snippets and as furniture when it is
+one of its ``without`` snippets. Where the gold keeps readers' comments (dragnet), the comments count as
+article unless ``--article`` scores against the article part, as DESIGN.md's contract (comment sections
+cut) asks.
 Skips (exit 0) when the bench is absent, like the quality benchmark.
 """
 
@@ -35,6 +38,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import regex
 
 from benchmarks.quality import (
     COMMENTS_MARKER,
@@ -90,18 +95,49 @@ def charge_edits(gold: str, output: str, edits: Iterable[Edit]) -> dict[str, tup
     return {rule: (a, f) for rule, (a, f) in out.items()}
 
 
+#: Where a lost snippet goes when no single edit removed all of it.
+SEVERAL = "(several edits)"
+_SPACE = regex.compile(r"\s+")
+
+
+def _flat(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
+def charge_snippets(gold: dict, page: str, output: str, edits: Sequence[Edit]) -> dict[str, tuple[int, int]]:
+    """(article snippets, furniture snippets) each rule removed from one page of a snippet gold
+    (``with``: the article's, ``without``: the page's furniture), as score.py matches snippets: with
+    white space collapsed, inside the text."""
+    page, output = _flat(page), _flat(output)
+    removed = [(f"{e.stage}/{e.rule}", _flat(e.old)) for e in edits if e.stage not in LAYOUT_STAGES]
+    out: dict[str, list[int]] = {}
+    for column, snippets in ((0, gold.get("with", ())), (1, gold.get("without", ()))):
+        for snippet in map(_flat, snippets):
+            if not snippet or snippet not in page or snippet in output:
+                continue
+            rule = next((rule for rule, old in removed if snippet in old), SEVERAL)
+            out.setdefault(rule, [0, 0])[column] += 1
+    return {rule: (a, f) for rule, (a, f) in out.items()}
+
+
 def ledger(
     cleaner: Cleaner, score, dataset: str, ids: Sequence[str], gold: dict, html: bool, article: bool
 ) -> dict[str, Charge]:
     """Every rule's charge over ``ids`` of ``dataset``, the page text or the page cleaned."""
     mode = "html" if html else "text"
     charges: dict[str, Charge] = defaultdict(Charge)
+    snippets = score.DATASETS[dataset][1] == "snippet"
     for doc_id in ids:
-        body = gold[doc_id]["articleBody"] or ""
-        if article:
-            body = body.split(COMMENTS_MARKER, 1)[0]
-        result = cleaner.clean(score.read_input(dataset, doc_id, mode, "str"), html=html)
-        for rule, (a, f) in charge_edits(body, result.text, result.edits).items():
+        page = score.read_input(dataset, doc_id, mode, "str")
+        result = cleaner.clean(page, html=html)
+        if snippets:
+            charged = charge_snippets(gold[doc_id], page, result.text, result.edits)
+        else:
+            body = gold[doc_id]["articleBody"] or ""
+            if article:
+                body = body.split(COMMENTS_MARKER, 1)[0]
+            charged = charge_edits(body, result.text, result.edits)
+        for rule, (a, f) in charged.items():
             charge = charges[rule]
             charge.article += a
             charge.furniture += f
@@ -110,9 +146,9 @@ def ledger(
     return dict(charges)
 
 
-def table(dataset: str, charges: dict[str, Charge], pages: int) -> str:
-    """A markdown table of the rules, most article words first."""
-    head = f"| {dataset} rule | article words | furniture words | article share | pages (article words) |"
+def table(dataset: str, charges: dict[str, Charge], pages: int, unit: str = "words") -> str:
+    """A markdown table of the rules, most article words (or snippets) first."""
+    head = f"| {dataset} rule | article {unit} | furniture {unit} | article share | pages (article {unit}) |"
     lines = [head, "|---|---|---|---|---|"]
     for rule, c in sorted(charges.items(), key=lambda kv: (-kv[1].article, -kv[1].furniture, kv[0])):
         top = ", ".join(f"{page} ({n})" for page, n in c.pages.most_common(pages))
@@ -133,13 +169,18 @@ def flagged(results: dict[str, dict[str, Charge]], share: float, least: int) -> 
 
 def main(argv: list[str] | None = None) -> int:
     ap = bench_parser("python -m benchmarks.ledger", __doc__)
-    ap.add_argument("--dataset", action="append", help="repeatable; default: the sets with gold bodies")
+    ap.add_argument("--dataset", action="append", help=f"repeatable; default: {', '.join(DEFAULT_DATASETS)}")
     ap.add_argument("--mode", choices=("text", "html"), default="text", help="default: text")
     ap.add_argument("--split", default="dev", help="ids from splits/<dataset>.<split>.txt (default: dev)")
     ap.add_argument("--article", action="store_true", help="score dragnet against its article part")
     ap.add_argument("--pages", type=int, default=3, help="pages listed per rule (default: 3)")
     ap.add_argument("--flag", type=float, default=0.5, help="article share that flags a rule (default 0.5)")
-    ap.add_argument("--min-words", type=int, default=20, help="article words a flagged rule removed at least")
+    ap.add_argument(
+        "--min-words",
+        type=int,
+        default=20,
+        help="article words (snippets on a snippet gold) a flagged rule removed at least",
+    )
     ap.add_argument("--rules", action="append", help="rules directory or file for Cleaner(...); repeatable")
     ap.add_argument("--json", type=Path, help="also write the charges, per page too, to this file")
     args = ap.parse_args(argv)
@@ -147,12 +188,10 @@ def main(argv: list[str] | None = None) -> int:
     score = bench_score(bench)
     if score is None:
         return 0
-    datasets = args.dataset or [d for d in DEFAULT_DATASETS if score.DATASETS[d][1] == "shingle"]
+    datasets = args.dataset or list(DEFAULT_DATASETS)
     for dataset in datasets:
         if dataset not in score.DATASETS:
             ap.error(f"unknown dataset {dataset!r}; score.py knows {', '.join(score.DATASETS)}")
-        if score.DATASETS[dataset][1] != "shingle":
-            ap.error(f"{dataset}'s gold is snippets, not bodies: removed words cannot be told apart")
     try:
         cleaner = Cleaner(args.rules)
     except RuleError as exc:
@@ -167,7 +206,8 @@ def main(argv: list[str] | None = None) -> int:
             results[dataset] = ledger(cleaner, score, dataset, ids, gold, args.mode == "html", args.article)
             print(f"{dataset}: {len(ids)} pages", file=sys.stderr, flush=True)
     for dataset, charges in results.items():
-        print(table(dataset, charges, args.pages) + "\n")
+        unit = "snippets" if score.DATASETS[dataset][1] == "snippet" else "words"
+        print(table(dataset, charges, args.pages, unit) + "\n")
     flags = flagged(results, args.flag, args.min_words)
     print(
         f"Rules whose removals were {args.flag:.0%} article text or more (at least {args.min_words} words):"

@@ -87,3 +87,22 @@ def test_ledger_charges_the_rules_on_a_few_dev_pages(tmp_path, capsys):
     data = json.loads(out.read_text())
     assert data["article"] is True and set(data["ledger"]) == {"dragnet"}
     assert all(c["furniture"] >= 0 and c["article"] >= 0 for c in data["ledger"]["dragnet"].values())
+
+
+def test_on_a_snippet_gold_each_lost_snippet_is_charged_to_the_edit_that_removed_it_whole():
+    class Taken:
+        def __init__(self, stage, rule, old, new=""):
+            self.stage, self.rule, self.old, self.new = stage, rule, old, new
+
+    gold = {"with": ["the vote is final", "the bridge will be built"], "without": ["Contact us", "Most read"]}
+    page = "Most read\nthe vote is final and\nthe bridge will be built\nContact us"
+    output = "the vote is final and"
+    edits = [
+        Taken("mainblock", "outside-main-block", "Most read\n"),
+        Taken("mainblock", "outside-main-block", "the bridge will be built\nContact  us"),  # spaces collapse
+    ]
+    assert ledger.charge_snippets(gold, page, output, edits) == {"mainblock/outside-main-block": (1, 2)}
+    # a snippet no single edit removed whole is still counted, apart
+    split = [Taken("boilerplate", "menu", "the bridge will"), Taken("boilerplate", "menu", "be built")]
+    charged = ledger.charge_snippets(gold, page, "the vote is final and\nContact us\nMost read", split)
+    assert charged == {ledger.SEVERAL: (1, 0)}
