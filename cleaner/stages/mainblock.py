@@ -265,7 +265,8 @@ def hard_wrapped(text: str) -> bool:
     if not _WRAP_MIN <= width <= _WRAP_WIDEST:
         return False
     full = [k for k, row in enumerate(rows) if 4 * len(row) >= 3 * width]
-    if len(full) >= _WRAP_FULL * len(rows) and width <= _WRAP_MAX:
+    filled = len(full) >= _WRAP_FULL * len(rows)
+    if filled and width <= _WRAP_MAX:
         return True
     # A wrapped fact sheet, link directory or report with a table is mostly lines too short to have been
     # wrapped (headings, list items, a table's cells, link titles), which say nothing of the width: there
@@ -275,7 +276,7 @@ def hard_wrapped(text: str) -> bool:
     breaks = sum(
         1 for k in full if k + 1 < len(rows) and not ends_sentence(rows[k]) and _CONTINUES.match(rows[k + 1])
     )
-    if len(full) >= _WRAP_FULL * len(rows):
+    if filled:
         return 2 * breaks >= len(full)  # a wide width (see the docstring)
     wide = sum(1 for n in lengths if n >= _WRAP_MIN)
     # A page's one short wrapped post among its menus (a blog's text dump) holds a few full lines: the
