@@ -45,6 +45,7 @@ from benchmarks.quality import (
     COMMENTS_MARKER,
     DEFAULT_DATASETS,
     bench_parser,
+    bench_plan,
     bench_score,
     quiet_logging,
     words,
@@ -188,10 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     score = bench_score(bench)
     if score is None:
         return 0
-    datasets = args.dataset or list(DEFAULT_DATASETS)
-    for dataset in datasets:
-        if dataset not in score.DATASETS:
-            ap.error(f"unknown dataset {dataset!r}; score.py knows {', '.join(score.DATASETS)}")
+    plan = bench_plan(ap, score, bench, args.dataset or DEFAULT_DATASETS, args.split, args.limit)
     try:
         cleaner = Cleaner(args.rules)
     except RuleError as exc:
@@ -199,10 +197,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     results: dict[str, dict[str, Charge]] = {}
     with quiet_logging():
-        for dataset in dict.fromkeys(datasets):
-            gold = score.load_gold(dataset)
-            split = bench / "splits" / f"{dataset}.{args.split}.txt"
-            ids = score.load_ids(str(split), gold)[: args.limit]
+        for dataset, gold, ids in plan:
             results[dataset] = ledger(cleaner, score, dataset, ids, gold, args.mode == "html", args.article)
             print(f"{dataset}: {len(ids)} pages", file=sys.stderr, flush=True)
     for dataset, charges in results.items():

@@ -33,7 +33,14 @@ import dataclasses
 import sys
 from functools import partial
 
-from benchmarks.quality import DEFAULT_DATASETS, bench_parser, bench_score, quiet_logging, run_tool
+from benchmarks.quality import (
+    DEFAULT_DATASETS,
+    bench_parser,
+    bench_plan,
+    bench_score,
+    quiet_logging,
+    run_tool,
+)
 from cleaner import Cleaner, load_rules
 from cleaner.stages import registry
 
@@ -160,11 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     if score is None:
         return 0
     datasets = list(DEFAULT_DATASETS)
-    plan = []
-    for dataset in datasets:
-        gold = score.load_gold(dataset)
-        ids = score.load_ids(str(bench / "splits" / f"{dataset}.dev.txt"), gold)[: args.limit]
-        plan.append((dataset, gold, ids))
+    plan = bench_plan(ap, score, bench, datasets, limit=args.limit)
     ruleset = load_rules()
     f1: dict[str, dict[str, float]] = {}
     if args.mode == "html":

@@ -118,6 +118,29 @@ def bench_score(bench: Path, skipping: str = SKIP_MESSAGE) -> ModuleType | None:
     return None
 
 
+def bench_plan(
+    ap: argparse.ArgumentParser,
+    score: ModuleType,
+    bench: Path,
+    datasets: Sequence[str],
+    split: str = "dev",
+    limit: int | None = None,
+) -> list[tuple[str, dict, list[str]]]:
+    """(dataset, gold, ids) for each of ``datasets`` (in order, repeats dropped): the ids of
+    ``<bench>/splits/<dataset>.<split>.txt``, the first ``limit`` of them. An unknown dataset or a missing
+    split file is a usage error (``ap.error``), before anything is cleaned."""
+    plan = []
+    for dataset in dict.fromkeys(datasets):
+        if dataset not in score.DATASETS:
+            ap.error(f"unknown dataset {dataset!r}; score.py knows {', '.join(score.DATASETS)}")
+        path = bench / "splits" / f"{dataset}.{split}.txt"
+        if not path.is_file():
+            ap.error(f"no split file {path}")
+        gold = score.load_gold(dataset)
+        plan.append((dataset, gold, score.load_ids(str(path), gold)[:limit]))
+    return plan
+
+
 @contextmanager
 def quiet_logging() -> Iterator[None]:
     """Silence library logging (trafilatura warns on most pages) as score.py does, then restore it."""
@@ -475,18 +498,8 @@ def main(argv: list[str] | None = None) -> int:
     score = bench_score(bench)
     if score is None:
         return 0
-    datasets = args.dataset or list(DEFAULT_DATASETS)
     modes = list(MODES) if args.mode == "all" else [args.mode]
-    plan = []
-    for dataset in dict.fromkeys(datasets):  # keep order, drop repeats
-        if dataset not in score.DATASETS:
-            ap.error(f"unknown dataset {dataset!r}; score.py knows {', '.join(score.DATASETS)}")
-        split = bench / "splits" / f"{dataset}.{args.split}.txt"
-        if not split.is_file():
-            ap.error(f"no split file {split}")
-        gold = score.load_gold(dataset)
-        ids = score.load_ids(str(split), gold)[: args.limit]
-        plan.append((dataset, gold, ids))
+    plan = bench_plan(ap, score, bench, args.dataset or DEFAULT_DATASETS, args.split, args.limit)
 
     try:
         cleaner = Cleaner(args.rules)  # built once, outside every timing
