@@ -521,15 +521,20 @@ WRAPPED_FACT_SHEET = "\n".join(
 )
 
 
+def _assert_wrapped_and_kept_whole(cleaner, text):
+    """The text is taken for hard-wrapped, and the full pipeline neither trims it nor loses a word."""
+    assert hard_wrapped(text)
+    result = cleaner.clean(text)
+    assert _mainblock_edits(result) == []
+    assert result.text.split() == text.split()
+
+
 def test_wrapped_fact_sheet_mostly_short_lines_is_hard_wrapped_and_kept_whole(cleaner):
     # A text wrapped at 70 characters whose lines are mostly too short to have been wrapped (a fact
     # sheet's labels, values and headings; CleanEval's wrapped gold bodies, issue 13): a third of all
     # lines fill the width, but most of the longer ones do (10 of them) and break mid-sentence. Taken
     # for a page, the fact sheet was cut as the furniture around the main block.
-    assert hard_wrapped(WRAPPED_FACT_SHEET)
-    result = cleaner.clean(WRAPPED_FACT_SHEET)
-    assert _mainblock_edits(result) == []
-    assert result.text.split() == WRAPPED_FACT_SHEET.split()
+    _assert_wrapped_and_kept_whole(cleaner, WRAPPED_FACT_SHEET)
 
 
 def test_page_of_short_lines_and_teaser_headlines_is_not_hard_wrapped():
@@ -588,10 +593,7 @@ def test_text_wrapped_at_a_wide_width_is_hard_wrapped_and_kept_whole(cleaner):
     # Wrapping widths reach 120 columns and more: over 100 characters the text counts as wrapped only if
     # its full lines break mid-sentence, as they do here (the next line goes on in lower case).
     assert max(map(len, WIDE_WRAPPED_ESSAY.splitlines())) > 100
-    assert hard_wrapped(WIDE_WRAPPED_ESSAY)
-    result = cleaner.clean(WIDE_WRAPPED_ESSAY)
-    assert _mainblock_edits(result) == []
-    assert result.text.split() == WIDE_WRAPPED_ESSAY.split()
+    _assert_wrapped_and_kept_whole(cleaner, WIDE_WRAPPED_ESSAY)
 
 
 def test_page_of_long_teaser_lines_is_not_taken_for_wide_wrapping():
