@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from cleaner.gates import Gate, gate_for, relax
@@ -172,14 +172,17 @@ def test_most_line_rules_have_a_whole_line_gate(ruleset):
 
 def test_whole_line_gates_fullmatch_their_rules_examples(ruleset):
     for rule, gate in _whole_line_rules(ruleset):
-        for example in rule.examples:
-            norm = " ".join(example.split())
+        for sample in rule.examples:
+            norm = " ".join(sample.split())
             if rule.pattern.fullmatch(norm):
-                assert gate.fullmatches(norm.encode()), (rule.id, example)
+                assert gate.fullmatches(norm.encode()), (rule.id, sample)
 
 
 @settings(max_examples=30, deadline=None)
 @given(line=st.text(alphabet="aeiouAEIOUdglnstxKk 0123456789:|/-.,'’()©®@#éÉ»›…", max_size=40))
+# found by this test: after caption-credit-tail's example, the credit's words split every way past the
+# pattern time limit until they were made possessive
+@example(line="I1i3K3I/É7lI4»#t6©-@/®3)’(»’4E8")
 def test_whole_line_gates_fullmatch_every_line_their_rules_do(ruleset, line):
     # the rules' own near misses and examples, with the generated text around them, reach their shapes
     for rule, gate in _whole_line_rules(ruleset):
