@@ -21,6 +21,7 @@ from cleaner.stages.mainblock import (
     MainBlock,
     MainBlockSettings,
     _furniture_outside,
+    _introduced,
     _wrapped_prose,
     hard_wrapped,
     layout_table,
@@ -668,6 +669,26 @@ def test_furniture_outside_asks_for_least_lines(least, expected):
     rows = ["Menu", "A first paragraph.", "A second one.", "Contact us"]
     counts = [word_count(n) for n in rows]
     assert _furniture_outside(rows, counts, 1, 2, 6, least) is expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("The first shops will open next spring in the following towns:", True),
+        ("Special sections:", False),  # a heading, not a sentence: a page's link list follows as often
+        ("Relevant links for readers:", False),
+        ("The first shops will open next spring in the following towns.", False),
+    ],
+)
+def test_only_a_sentence_ending_in_a_colon_introduces_a_list(line, expected):
+    assert _introduced(line, word_count(line), 8) is expected
+
+
+def test_run_under_a_short_colon_heading_between_paragraphs_still_goes(only_mainblock):
+    links = ["Special sections:", "Pensions", "Scholarships", "Podcasts", "Puzzles"]
+    page = "\n".join([*MENU_BEFORE, HEADLINE, PARAGRAPHS[0], *links, *PARAGRAPHS[1:]])
+    gaps = [e for e in _mainblock_edits(only_mainblock.clean(page)) if e.rule == "non-prose-run"]
+    assert [e.old for e in gaps] == ["Pensions\nScholarships\nPodcasts\nPuzzles\n"]
 
 
 # Seams (settings seam_cost, seam_lines, seam_stages): where boilerplate removed a run of lines between two
