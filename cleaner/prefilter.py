@@ -34,8 +34,9 @@ _MAX_STRINGS = 64
 _PROPERTY = regex.compile(r"\\[pP]\{[^}]*\}|\\[pP][A-Za-z]")
 # Syntax the regex module reads differently from Python's parser (or Python's parser reads as literal
 # text): fuzzy constraints {e<=1}, POSIX classes [[:alpha:]], nested sets, scoped flags other than aiLmsux
+# (an escaped bracket before a quantifier, as in \(?, opens no group)
 _FOREIGN = regex.compile(
-    r"\{[^}0-9,]|(?<!\\)\[\[|\[:\^?[a-z]+:\]|\(\?(?![:=!<P#>aiLmsux-])|\\[pP](?!\{)[^A-Za-z]"
+    r"\{[^}0-9,]|(?<!\\)\[\[|\[:\^?[a-z]+:\]|(?<!\\)\(\?(?![:=!<P#>aiLmsux-])|\\[pP](?!\{)[^A-Za-z]"
 )
 
 Strings = frozenset[str]

@@ -65,12 +65,19 @@ def test_most_bundled_local_rules_have_a_gate(ruleset):
         (r"(?m)^ab$", "ab", "xab"),
         # properties and classes of non-ASCII letters
         (r"\p{Lu}\p{Ll}+ed\p{Lu}", "Élyséed\u0130", "elysed"),
+        # an optional escaped bracket: "\(?" before a letter is no scoped flag "(?b" of the regex module
+        (r"(?i)\(?back to top\)?", "(Back to top)", "back to the top"),
     ],
 )
 def test_a_gate_marks_what_its_pattern_matches(pattern, marked, unmarked):
     gate = gate_for(pattern)
     assert gate is not None
     assert gate.lines(f"{unmarked}\n{marked}\n{unmarked}", HUGE) == [1]
+
+
+def test_an_optional_escaped_bracket_keeps_a_whole_line_gate():
+    # "\(?b" once read as the regex module's scoped flag "(?b": page-button lost its gate, tried on every line
+    assert relax(r"(?i)\(?back to top\)?", whole_line=True) is not None
 
 
 @pytest.mark.parametrize(
