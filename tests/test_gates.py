@@ -65,7 +65,7 @@ def test_most_bundled_local_rules_have_a_gate(ruleset):
         (r"(?m)^ab$", "ab", "xab"),
         # properties and classes of non-ASCII letters
         (r"\p{Lu}\p{Ll}+ed\p{Lu}", "Élyséed\u0130", "elysed"),
-        # an optional escaped bracket: "\(?" before a letter is no scoped flag "(?b" of the regex module
+        # an optional escaped bracket: the lines with it and without it are marked
         (r"(?i)\(?back to top\)?", "(Back to top)", "back to the top"),
     ],
 )

@@ -461,9 +461,10 @@ def _short_runs(
 def _introduced(norm: str, count: int, prose_words: int) -> bool:
     """Does this line, of ``count`` words, introduce the run of short lines under it: a sentence of
     ``prose_words`` words or more ending in a colon ("Examples of these goals include:")? That run is the
-    list it announces, not a share bar or a gallery, as the boilerplate stage's ``run`` kind also reads
-    it. A short heading with a colon ("Special sections:", "Relevant links:") heads a page's link lists
-    as often, and does not count (sparing those runs too cost dragnet 0.0008 text F1)."""
+    list it announces, not a share bar or a gallery. A short heading with a colon ("Special sections:",
+    "Relevant links:") heads a page's link lists as often inside the block, and does not count here
+    (sparing those runs too cost dragnet 0.0008 text F1); the boilerplate stage's ``run`` kind, whose
+    runs lie outside the body, spares a run under any line ending in a colon."""
     return count >= prose_words and norm.endswith(":")
 
 
