@@ -46,10 +46,11 @@ from cleaner.stages import registry
 
 # (label, block rule parameters, gap rule parameters, mainblock settings): the bundled values first.
 # furniture_lines is the furniture (lines removed earlier in the run and furniture-like lines outside
-# the block) the cut needs; seam_cost what a run of lines boilerplate removed costs the scan where it stood.
+# the block) the cut needs; seam_cost what a run of lines boilerplate or appended removed costs the scan where
+# it stood.
 GRID = (
     (
-        "bundled: further blocks 60/0.3, furniture lines of 6 words, gap 6, page evidence 6, seams 20",
+        "bundled: further blocks 60/0.3, furniture lines of 6 words, gap 6, page evidence 6, seams 20, parted",
         {},
         {},
         {},
@@ -67,6 +68,10 @@ GRID = (
     ("seams cost 0 (not charged)", {}, {}, {"seam_cost": 0.0}),
     ("seams cost 10 a line", {}, {}, {"seam_cost": 10.0}),
     ("seams cost 40 a line", {}, {}, {"seam_cost": 40.0}),
+    # seam_stages: whose removed runs are charged; parting_stages: whose runs part a further block after the
+    # main one from it (appended's related-posts boxes, sidebar widgets and comment headings)
+    ("seams of boilerplate only (appended's boxes not charged)", {}, {}, {"seam_stages": ("boilerplate",)}),
+    ("seams: appended's boxes do not part further blocks", {}, {}, {"parting_stages": ()}),
 )
 # (label, stage, settings of that stage) for the other text stages, next to GRID's bundled row (--match
 # picks among them too). appended's max_delete_share is the cap on one application's deletion: at 0.8 a

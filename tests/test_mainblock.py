@@ -21,6 +21,7 @@ from cleaner.stages.mainblock import (
     MainBlock,
     MainBlockSettings,
     _furniture_outside,
+    _further_blocks,
     _introduced,
     _wrapped_prose,
     hard_wrapped,
@@ -762,6 +763,7 @@ def test_without_boilerplate_in_the_run_nothing_is_charged(ruleset):
         ({"boilerplate": ((5, 2),)}, False, {1: 40.0}),  # the run stood before the second row
         ({"boilerplate": ((7, 1), (8, 1))}, False, {2: 40.0}),  # apart by a blank line: one run
         ({"boilerplate": ((5, 1),)}, False, {}),  # one line: a comment's "Reply", not a seam
+        ({"appended": ((5, 2),)}, False, {1: 40.0}),  # a related-posts box appended took out
         ({"debris": ((5, 4),)}, False, {}),  # not one of seam_stages
         ({"boilerplate": ((5, 2),)}, True, {}),  # HTML: a layout table, never measured with seams
     ],
@@ -769,7 +771,66 @@ def test_without_boilerplate_in_the_run_nothing_is_charged(ruleset):
 def test_seams_charge_runs_of_gap_stages(ruleset, runs, html, expected):
     stage = MainBlock(ruleset.settings["mainblock"])
     doc = Document("Menu\nA\n\nB\n", html=html, removed_runs=runs)
-    assert stage._seams(doc) == expected
+    assert stage._seams(doc, stage.settings.seam_stages) == expected
+
+
+RECENT_POSTS = [
+    "Recent Posts",
+    "Island doubles its tourist tax",
+    "Ferry fares rise again",
+    "Lighthouse museum opens",
+    "Harbour cafe wins award",
+    "New bus line to the beaches",
+]
+# the widget's excerpts, each under its post's title; the first, right under the box, is a sentence the
+# block's closing (see _closing) takes in, as it takes an article's next sentence after an inline box
+TEASERS = [
+    "The island's council agreed on Monday to double the nightly tax paid by visitors, citing the cost of "
+    "keeping its beaches clean through the summer.",
+    "Ferry fares rise again",
+    "Ferry operators raised fares on all routes to the mainland for the second time this year, blaming "
+    "the price of fuel and the new port charges.",
+    "Lighthouse museum opens",
+    "The old lighthouse keeper's cottage reopened as a museum, with the lamp, the logbooks and the keeper's "
+    "letters on show for the first time.",
+    "Harbour cafe wins award",
+    "A small cafe on the harbour front won the regional prize for its fish soup, beating forty entries "
+    "from across the coast in a blind tasting.",
+]
+RECENT_PAGE = "\n".join(
+    [*MENU_BEFORE, HEADLINE, *PARAGRAPHS, *MORE_PARAGRAPHS, *RECENT_POSTS, *TEASERS, "Newsletter", "Contact"]
+)
+
+
+def _with_mainblock(ruleset, **values):
+    settings = dataclasses.replace(ruleset.settings["mainblock"], **values)
+    return Cleaner(dataclasses.replace(ruleset, settings={**ruleset.settings, "mainblock": settings}))
+
+
+def test_teasers_after_a_removed_recent_posts_box_are_not_a_further_block(cleaner, ruleset):
+    # appended takes the widget's title and links only (prose follows: it cannot tell the teasers from
+    # the article going on after a box); the teasers are a block of prose big enough to count as the
+    # article's second part, unless the box taken out between them still parts them from the article
+    result = cleaner.clean(RECENT_PAGE)
+    assert [e.rule for e in result.edits if e.stage == "appended"] == ["sidebar-widget-boundary"]
+    assert all(p in result.text for p in [*PARAGRAPHS, *MORE_PARAGRAPHS])
+    assert not any(t in result.text for t in TEASERS[2::2])
+    assert cleaner.clean(result.text).text == result.text
+    unparted = _with_mainblock(ruleset, parting_stages=()).clean(RECENT_PAGE).text
+    assert all(t in unparted for t in TEASERS[2::2])
+
+
+def test_a_removed_box_before_the_main_block_does_not_part_the_article_above(ruleset):
+    # before the main block a box taken out says the block comes after one: the block may be the appended
+    # part, and the article above it must stay reachable as a further block
+    scores = [30.0, 30.0, -5.0, 50.0, 50.0]
+    counts = [30, 30, 1, 50, 50]
+    prose = [True, True, False, True, True]
+    rule = next(r for r in ruleset.rules["mainblock"] if r.kind == "block")
+    assert _further_blocks(scores, counts, prose, 3, 4, rule, {3: 200.0}) == (0, 4)
+    # after the block, the same charge keeps a further block out
+    assert _further_blocks(scores[::-1], counts[::-1], prose[::-1], 0, 1, rule, {2: 200.0}) == (0, 1)
+    assert _further_blocks(scores[::-1], counts[::-1], prose[::-1], 0, 1, rule, {}) == (0, 4)
 
 
 def test_charged_cut_is_a_fixed_point_without_canonical(ruleset):
