@@ -50,7 +50,8 @@ from cleaner.stages import registry
 # it stood.
 GRID = (
     (
-        "bundled: further blocks 60/0.3, furniture lines of 6 words, gap 6, page evidence 6, seams 20, parted",
+        "bundled: further blocks 60/0.3, above 80, furniture lines of 6 words, gap 6, page evidence 6, "
+        "seams 20, parted",
         {},
         {},
         {},
@@ -60,6 +61,9 @@ GRID = (
     ("furniture lines of up to 4 words", {"furniture_words": 4}, {}, {}),
     ("no further blocks", {"second_block_words": 0}, {}, {}),
     ("further blocks 40/0.3", {"second_block_words": 40, "second_block_share": 0.3}, {}, {}),
+    ("no block above kept for its size alone", {"above_block_words": 0}, {}, {}),
+    ("a block above of 120 words kept", {"above_block_words": 120}, {}, {}),
+    ("a block above of 200 words kept", {"above_block_words": 200}, {}, {}),
     ("gap lines up to 8 words", {}, {"max_words": 8}, {}),
     ("page evidence 1 line", {}, {}, {"furniture_lines": 1}),
     ("page evidence 3 lines", {}, {}, {"furniture_lines": 3}),

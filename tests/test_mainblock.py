@@ -833,6 +833,45 @@ def test_a_removed_box_before_the_main_block_does_not_part_the_article_above(rul
     assert _further_blocks(scores[::-1], counts[::-1], prose[::-1], 0, 1, rule, {}) == (0, 4)
 
 
+# A short post above a readers' thread many times longer, with a list of teaser headlines between them:
+# the scan's main block is the thread, and the post is too small a share of it to join as a further block.
+POST = [
+    "The harbour town's council voted on Sunday to close the old port to large cruise ships from 2027, "
+    "after a decade of complaints about crowds, buses and fumes in the narrow streets around the quay.",
+    "Ships with more than five hundred passengers will anchor at a new terminal outside the bay, and "
+    "shuttle boats will carry their passengers into the town centre in groups of no more than eighty.",
+    "The mayor said a share of the terminal fees would go to the shops on the quay, which fear that "
+    "visitors arriving in smaller groups will spend less time and money in the old town than before.",
+    "Cruise lines have until the end of the year to tell the port authority which of their ships will "
+    "still call at the town, and several have said they will decide only after the first season.",
+]
+TEASER_LIST = [f"Island news roundup for week {n} of the summer season" for n in range(1, 15)]
+THREAD = [
+    line
+    for n in range(1, 26)
+    for line in (
+        f"Reader {n} Smith",
+        f"Comment {n}: I have lived by the harbour for years and the ships were never the real problem "
+        f"for us, whatever the council says; the buses in the old streets were, and they will still come.",
+    )
+]
+THREAD_PAGE = "\n".join([*MENU_BEFORE, HEADLINE, *POST, *TEASER_LIST, *THREAD, *FOOTER_AFTER])
+
+
+def test_a_short_post_above_a_long_thread_is_kept(cleaner, ruleset):
+    result = cleaner.clean(THREAD_PAGE)
+    assert all(p in result.text for p in POST)
+    assert cleaner.clean(result.text).text == result.text
+    rule = next(r for r in ruleset.rules["mainblock"] if r.kind == "block")
+    without = dataclasses.replace(rule, params={**rule.params, "above_block_words": 0})
+    rules = {
+        **ruleset.rules,
+        "mainblock": tuple(without if r is rule else r for r in ruleset.rules["mainblock"]),
+    }
+    lost = Cleaner(dataclasses.replace(ruleset, rules=rules)).clean(THREAD_PAGE).text
+    assert not any(p in lost for p in POST)  # the share of the thread alone let the post go
+
+
 def test_charged_cut_is_a_fixed_point_without_canonical(ruleset):
     # Without canonical the output stays a block a line, so mainblock runs again in the second pass,
     # with the runs moved to where the cut left them (the block's edges): it cuts nothing more there, and a

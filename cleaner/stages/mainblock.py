@@ -15,7 +15,9 @@ Two rule kinds, each a named mechanism with its parameters (``rules/mainblock.to
   or ``:``) within ``headline_window`` lines above the block stays, and is recorded as ``title``. A page
   that is mostly article holds several blocks of prose (a blog's posts, sections after a list): a
   further block beside the main one with ``second_block_words`` words of prose, scoring at least
-  ``second_block_share`` of the main block, is kept too, with what lies between. And nothing outside the
+  ``second_block_share`` of the main block, is kept too, with what lies between; above the main block, one
+  with ``above_block_words`` words of prose whatever the main block's size (an article above its readers'
+  thread). And nothing outside the
   block goes unless something there shows page furniture: a line of at most ``furniture_words`` words
   that does not end like a sentence (a menu item, a button). A clean article laid out a paragraph per
   line may have none, and then its long title, standfirst or list of long items after the prose stays.
@@ -80,6 +82,11 @@ BLOCK_KIND = {
     ),
     "second_block_share": Field(
         FLOAT, help="share of the main block's score a further block needs to be kept too (default 0.5)"
+    ),
+    "above_block_words": Field(
+        INT,
+        help="prose words (and score) that keep a further block above the main one whatever the main "
+        "block's size; 0 = never (default 0)",
     ),
     "furniture_words": Field(
         INT,
@@ -425,7 +432,10 @@ def _further_blocks(
     subheadings or a list, Q&A) holds more than one block of prose, and the scan keeps only the best
     one. The best run on either side is taken in too, with everything between, when it holds at least
     ``second_block_words`` words of prose and scores at least ``second_block_share`` of the main block:
-    a teaser paragraph or a cookie notice is far smaller than the article it sits beside.
+    a teaser paragraph or a cookie notice is far smaller than the article it sits beside. Above the
+    block, a run with ``above_block_words`` words of prose that scores as much is taken in whatever the
+    main block's size: an article comes before what is appended to it, and the main block after a short
+    post can be its readers' thread, thirty times longer, or a long second section.
 
     After the block, the ``parting`` charges (by row, as :meth:`MainBlock._seams` gives them for the
     ``parting_stages``: what ``appended`` took out, a related-posts box, a sidebar's widget, a comment
@@ -440,17 +450,21 @@ def _further_blocks(
         return first, last
     parting = parting or {}
     least_score = params.param("second_block_share", 0.5) * sum(scores[first : last + 1])
+    above = params.param("above_block_words", 0)
 
-    def big_enough(lo: int, hi: int, charge: float = 0.0) -> bool:
+    def big_enough(lo: int, hi: int, charge: float = 0.0, alone: int = 0) -> bool:
         words = sum(counts[k] for k in range(lo, hi + 1) if prose[k])
-        return words >= least_words and sum(scores[lo : hi + 1]) - charge >= least_score
+        score = sum(scores[lo : hi + 1]) - charge
+        if 0 < alone <= min(words, score):
+            return True
+        return words >= least_words and score >= least_score
 
     grown = True
     while grown:
         grown = False
         if first > 0:
             lo, hi = _max_run(scores[:first])
-            if big_enough(lo, hi):
+            if big_enough(lo, hi, alone=above):
                 first, grown = lo, True
         if last < len(scores) - 1:
             after = {k - last - 1: v for k, v in parting.items() if k > last}
