@@ -314,7 +314,8 @@ def _find(
 ) -> tuple[list[Edit], str | None]:
     """The edits removing what lies outside the main block (``block``, when at least ``furniture``
     furniture-like lines lie there; the main scan charged ``seams`` before rows, see
-    :meth:`MainBlock._seams`) and long non-prose runs in it (``gap``), and the headline kept above the
+    :meth:`MainBlock._seams`, and a further block after it the ``parting`` charges, see
+    :func:`_further_blocks`) and long non-prose runs in it (``gap``), and the headline kept above the
     block, if any."""
     rows = [ln for ln in lines(text) if not ln.blank]
     if not rows:
