@@ -86,7 +86,7 @@ BLOCK_KIND = {
     "above_block_words": Field(
         INT,
         help="prose words (and score) that keep a further block above the main one whatever the main "
-        "block's size; 0 = never (default 0)",
+        "block's size; 0 = never, and so when second_block_words is 0 (default 0)",
     ),
     "furniture_words": Field(
         INT,
@@ -193,11 +193,11 @@ class MainBlock(Stage):
         return max(1, self.settings.furniture_lines - removed)
 
     def _seams(self, doc: Document, stages: Sequence[str]) -> dict[int, float]:
-        """What the main scan is charged before each row (by index among the non-blank rows) for the runs
-        of lines the ``seam_stages`` removed whole there: ``seam_cost`` a line, where at least ``seam_lines``
-        lines went. Runs that stood apart only by blank lines stand before one row, and count together.
-        Nothing on HTML (the stage runs there on a layout table, where a charge was not measured) or
-        when nothing is known."""
+        """What is charged before each row (by index among the non-blank rows) for the runs of lines
+        ``stages`` removed whole there (the ``seam_stages`` for the main scan, the ``parting_stages`` for a
+        further block after it): ``seam_cost`` a line, where at least ``seam_lines`` lines went. Runs that
+        stood apart only by blank lines stand before one row, and count together. Nothing on HTML (the
+        stage runs there on a layout table, where a charge was not measured) or when nothing is known."""
         settings = self.settings
         if doc.removed_runs is None or doc.html or settings.seam_cost <= 0:
             return {}
@@ -436,7 +436,8 @@ def _further_blocks(
     a teaser paragraph or a cookie notice is far smaller than the article it sits beside. Above the
     block, a run with ``above_block_words`` words of prose that scores as much is taken in whatever the
     main block's size: an article comes before what is appended to it, and the main block after a short
-    post can be its readers' thread, thirty times longer, or a long second section.
+    post can be its readers' thread, thirty times longer, or a long second section. With
+    ``second_block_words`` 0 no further block is taken, that one neither.
 
     After the block, the ``parting`` charges (by row, as :meth:`MainBlock._seams` gives them for the
     ``parting_stages``: what ``appended`` took out, a related-posts box, a sidebar's widget, a comment
