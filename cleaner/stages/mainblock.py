@@ -35,7 +35,9 @@ Two rule kinds, each a named mechanism with its parameters (``rules/mainblock.to
   at most, not ending like a sentence) between two prose lines (an image gallery's captions, a share
   bar, an inline list of teasers) goes; shorter runs are the article's subheadings, one-line quotes and
   datelines, and longer lines and short sentences (list items, dialogue, Q&A) always stay, and so does a
-  run right under a sentence ending in a colon: the list it introduces.
+  run right under a sentence ending in a colon: the list it introduces, and a run of data (``data_share``
+  of its lines figures, numbered items or quantities): a table flattened one cell a line, a recipe's
+  ingredients.
 
 It runs only on text laid out like a page's (a block per line, not paragraphs between blank lines; see
 :func:`one_block_per_line`), which also keeps it off the cleaner's own outputs, and not on text
@@ -98,6 +100,11 @@ GAP_KIND = {
     "max_lines": Field(INT, help="longest run of furniture-like lines kept between prose lines (default 3)"),
     "max_words": Field(
         INT, help="words of a furniture-like line; longer lines and short sentences stay (default 6)"
+    ),
+    "data_share": Field(
+        FLOAT,
+        help="a run with this share of data lines (figures, numbered items, quantities) is a table or a "
+        "list and stays; 0 = never (default 0)",
     ),
 }
 _HEADLINE_ENDS = (".", ",", ":", ";", "|")
@@ -354,9 +361,14 @@ def _find(
     if gap is not None:
         inside = [k for k in good if first <= k <= last]
         limit, short = gap.param("max_lines", 3), gap.param("max_words", 6)
+        data_share = gap.param("data_share", 0.0)
         for a, b in itertools.pairwise(inside):
             for i, j in _short_runs(norms, counts, a + 1, b, short):
-                if j - i > limit and not _introduced(norms[i - 1], counts[i - 1], prose_words):
+                if (
+                    j - i > limit
+                    and not _introduced(norms[i - 1], counts[i - 1], prose_words)
+                    and not _data(norms[i:j], data_share)
+                ):
                     doomed.append((i, j, gap, f"{j - i} non-prose lines between paragraphs"))
     edits = []
     for i, j, rule, where in doomed:
@@ -496,6 +508,33 @@ def _short_runs(
             k += 1
         runs.append((a, k))
     return runs
+
+
+# A line of data: a table's cell of figures ("74", "100%", "$47.00", "-5.44"), a numbered item ("4. The
+# Subway"), a quantity ("3 tablespoons olive oil", "1/2 cup beans", "150g hazelnuts"); not a gallery's
+# counter ("1 of 12").
+_DATA_LINE = regex.compile(
+    r"[^\p{L}]*\d[^\p{L}]*|\d+[.)]\s.*|(?!\d+ of \d)\d+(?:[.,/]\d+)?\s?[½¼¾⅓⅔]?\s?\p{Ll}.*"
+)
+
+
+def _data(run: Sequence[str], share: float) -> bool:
+    """Is this run of short lines a table or a list of data: at least ``share`` of its lines figures,
+    numbered items or quantities (:data:`_DATA_LINE`; ``share`` 0: never)?
+
+    A page's text flattens a table one cell a line and gives a recipe's ingredients a line each: short
+    lines, not ending like sentences, which the gap kind would take for a gallery or a share bar. Half
+    is enough, because a table's rows alternate labels and figures ("LB", "Joe Schobert", "74", "100%").
+    A share bar, a gallery's captions or a teaser list are words; a pager's or a calendar's numbers,
+    which count up by one, are not data either. What else this spares on the bench's pages: a gallery's
+    counter ("1", "/", "23", "Back to gallery"), a poll's results, a share bar's counts.
+    """
+    if share <= 0 or sum(1 for n in run if _DATA_LINE.fullmatch(n)) < share * len(run):
+        return False
+    # A pager's or a calendar's numbers count up by one ("1", "2", "3", ... "Next"): a widget, not data.
+    numbers = [int(n) for n in run if n.isdecimal()]
+    steps = sum(1 for a, b in itertools.pairwise(numbers) if b == a + 1)
+    return len(numbers) < 3 or 2 * steps < len(numbers)
 
 
 def _introduced(norm: str, count: int, prose_words: int) -> bool:
