@@ -50,8 +50,8 @@ from cleaner.stages import registry
 # it stood.
 GRID = (
     (
-        "bundled: further blocks 60/0.3, above 80, furniture lines of 6 words, gap 6, page evidence 6, "
-        "seams 20, parted",
+        "bundled: further blocks 60/0.3, above 80, furniture lines of 6 words, gap 6, gap data 0.5, "
+        "page evidence 6, seams 20, parted",
         {},
         {},
         {},
@@ -65,6 +65,10 @@ GRID = (
     ("a block above of 120 words kept", {"above_block_words": 120}, {}, {}),
     ("a block above of 200 words kept", {"above_block_words": 200}, {}, {}),
     ("gap lines up to 8 words", {}, {"max_words": 8}, {}),
+    # data_share: the share of figures, numbered items and quantities that makes a gap run a table or a list
+    ("gap takes data runs too (data 0)", {}, {"data_share": 0.0}, {}),
+    ("gap data 0.4", {}, {"data_share": 0.4}, {}),
+    ("gap data 0.6", {}, {"data_share": 0.6}, {}),
     ("page evidence 1 line", {}, {}, {"furniture_lines": 1}),
     ("page evidence 3 lines", {}, {}, {"furniture_lines": 3}),
     ("page evidence 10 lines", {}, {}, {"furniture_lines": 10}),
