@@ -42,8 +42,8 @@ from pathlib import Path
 import regex
 
 from benchmarks.quality import (
-    COMMENTS_MARKER,
     DEFAULT_DATASETS,
+    article_part,
     bench_parser,
     bench_plan,
     bench_score,
@@ -136,7 +136,7 @@ def ledger(
         else:
             body = gold[doc_id]["articleBody"] or ""
             if article:
-                body = body.split(COMMENTS_MARKER, 1)[0]
+                body = article_part(body)
             charged = charge_edits(body, result.text, result.edits)
         for rule, (a, f) in charged.items():
             charge = charges[rule]

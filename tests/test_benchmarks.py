@@ -165,6 +165,22 @@ def test_words_lost_after_the_comments_line_are_counted_apart_from_the_article()
     assert quality.lost_in_comments("The council voted.", "") == (0, 0)
 
 
+def test_the_article_part_ends_at_a_hand_typed_comments_line_too():
+    # a few Dragnet gold files mistype the marker; the exact string left their comments in the article
+    for marker in (
+        quality.COMMENTS_MARKER,
+        "!@ $%^&*() COMMENTS",
+        "!#@$%^&*() COMMENTS",
+        "@#$%^&*() COMMENTS",
+    ):
+        body = f"The council voted for the bridge.\n{marker}\nGreat news for us all"
+        assert quality.article_part(body) == "The council voted for the bridge.\n"
+        assert quality.lost_in_comments(body, "The council voted for the bridge.")[0] == 6
+    # a line that only mentions comments is not the marker, and a body without one is all article
+    assert quality.comments_at("Readers sent 40 COMMENTS\nThe end.") == -1
+    assert quality.article_part("The council voted.") == "The council voted."
+
+
 def test_comment_rules_are_the_comment_files_and_the_comment_boundaries():
     assert quality.comment_rule("comment-section-boundary", "/x/rules/appended.toml:23")
     assert quality.comment_rule("leave-a-reply", "/x/rules/comments.toml:13")
