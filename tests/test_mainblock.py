@@ -771,7 +771,7 @@ def test_without_boilerplate_in_the_run_nothing_is_charged(ruleset):
 def test_seams_charge_runs_of_gap_stages(ruleset, runs, html, expected):
     stage = MainBlock(ruleset.settings["mainblock"])
     doc = Document("Menu\nA\n\nB\n", html=html, removed_runs=runs)
-    assert stage._seams(doc, stage.settings.seam_stages) == expected
+    assert stage._seams(doc, stage.settings.seam_stages) == [expected]
 
 
 RECENT_POSTS = [

@@ -182,8 +182,7 @@ class MainBlock(Stage):
         gap = next((r for r in self.rules if r.kind == "gap"), None)
         if block is None and gap is None:
             return StageResult()
-        seams = self._seams(doc, self.settings.seam_stages)
-        parting = self._seams(doc, self.settings.parting_stages)
+        seams, parting = self._seams(doc, self.settings.seam_stages, self.settings.parting_stages)
         edits, headline = _find(self, block, gap, doc.text, self._furniture_needed(doc), seams, parting)
         return StageResult(edits=tuple(edits), metadata={"title": headline} if headline else {})
 
@@ -199,24 +198,33 @@ class MainBlock(Stage):
         removed = sum(doc.removed_lines.get(name, 0) for name in stages)
         return max(1, self.settings.furniture_lines - removed)
 
-    def _seams(self, doc: Document, stages: Sequence[str]) -> dict[int, float]:
-        """What is charged before each row (by index among the non-blank rows) for the runs of lines
-        ``stages`` removed whole there (the ``seam_stages`` for the main scan, the ``parting_stages`` for a
-        further block after it): ``seam_cost`` a line, where at least ``seam_lines`` lines went. Runs that
-        stood apart only by blank lines stand before one row, and count together. Nothing on HTML (the
-        stage runs there on a layout table, where a charge was not measured) or when nothing is known."""
+    def _seams(self, doc: Document, *groups: Sequence[str]) -> list[dict[int, float]]:
+        """For each group of stages, what is charged before each row (by index among the non-blank rows)
+        for the runs of lines those stages removed whole there (the ``seam_stages`` for the main scan, the
+        ``parting_stages`` for a further block after it): ``seam_cost`` a line, where at least
+        ``seam_lines`` lines went. Runs that stood apart only by blank lines stand before one row, and
+        count together. Nothing on HTML (the stage runs there on a layout table, where a charge was not
+        measured) or when nothing is known. The rows' offsets are found once, for every group."""
         settings = self.settings
         if doc.removed_runs is None or doc.html or settings.seam_cost <= 0:
-            return {}
-        runs = [run for name in stages for run in doc.removed_runs.get(name, ())]
-        if not runs:
-            return {}  # nothing removed (a clean text): no row offsets to find
-        starts = [ln.start for ln in lines(doc.text) if not ln.blank]
-        removed: dict[int, int] = {}
-        for offset, n in runs:
-            row = bisect.bisect_left(starts, offset)
-            removed[row] = removed.get(row, 0) + n
-        return {row: n * settings.seam_cost for row, n in removed.items() if n >= settings.seam_lines}
+            return [{} for _ in groups]
+        starts: list[int] | None = None
+        charges = []
+        for stages in groups:
+            runs = [run for name in stages for run in doc.removed_runs.get(name, ())]
+            if not runs:
+                charges.append({})  # nothing removed (a clean text): no row offsets to find
+                continue
+            if starts is None:
+                starts = [ln.start for ln in lines(doc.text) if not ln.blank]
+            removed: dict[int, int] = {}
+            for offset, n in runs:
+                row = bisect.bisect_left(starts, offset)
+                removed[row] = removed.get(row, 0) + n
+            charges.append(
+                {row: n * settings.seam_cost for row, n in removed.items() if n >= settings.seam_lines}
+            )
+        return charges
 
 
 def layout_table(doc: Document, share: float) -> bool:
