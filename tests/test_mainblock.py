@@ -539,6 +539,69 @@ def test_wrapped_fact_sheet_mostly_short_lines_is_hard_wrapped_and_kept_whole(cl
     _assert_wrapped_and_kept_whole(cleaner, WRAPPED_FACT_SHEET)
 
 
+# A listing of events wrapped at 70 columns: its lines break before venues and dates, which are capitals
+# and digits ("Hall,", "Wed 14 May"), so few next lines go on in lower case; the lines themselves stop
+# where nothing ends, on a comma or a word that needs what follows. Taken for a page, it lost every event
+# but the one with the most prose around it (CleanEval's wrapped gold bodies, issue 13).
+WRAPPED_EVENTS_LISTING = "\n".join(
+    [
+        "What's on",
+        "This month",
+        "Talks",
+        "Concerts",
+        "Walks",
+        "Films",
+        "Markets",
+        "Send details of events you would like included to the listings desk",
+        "Talks",
+        "area title & speaker time venue",
+        "Oldtown The history of the canal with Anna Brook Thu 8 May, 7.30pm",
+        "Corn Exchange,",
+        "Market Street",
+        "Eastham The river and its bridges with Tom Reed, Sara Lind and",
+        "Paul Hart Tue 13 May, 7pm Mill Lane Library,",
+        "Church Road",
+        "Westby Railways of the valley Wed 14 May, 7.30pm (doors 7pm) Town",
+        "Hall,",
+        "High Street",
+        "Northfield Walking the old drove roads with members of the society",
+        "Fri 16 May, 7pm Village Hall, Green Lane, Northfield, near the",
+        "Post Office",
+        "Concerts",
+        "area title time venue",
+        "Oldtown Spring concert with the Oldtown Brass Band and the choir of",
+        "St Mary's Sat 17 May, 7.30pm St Mary's Church, Church Street,",
+        "Oldtown",
+        "Eastham Music for a summer evening with the Eastham Quartet Sun 18",
+        "May, 3pm Assembly Rooms, Bridge Street, Eastham, tickets from the",
+        "Box Office",
+        "Westby Folk night with local singers and musicians Fri 23 May, 8pm",
+        "Red Lion,",
+        "Market Place",
+        "Spring festival",
+        "This is a small selection of the many events taking place across the",
+        "valley during the festival, and the organisers expect more than",
+        "five thousand visitors over the two weekends. Most events are free,",
+        "and the full programme is in the libraries and the tourist office.",
+        "Northfield Organ recital for the restoration fund of St John's Sat",
+        "24 May, 2pm St John's Church,",
+        "Northfield",
+        "Walks",
+        "area title time meeting point",
+        "Oldtown Guided walk along the towpath with the canal society and",
+        "Sun 25 May, 10am Canal Basin car park, Oldtown",
+        "Contact us",
+    ]
+)
+
+
+def test_wrapped_listing_breaking_before_capitals_is_hard_wrapped_and_kept_whole(cleaner):
+    # Of the 17 lines that fill the width, 4 go on in lower case or a digit on the next line and 6 more
+    # stop on a comma or an open word. The first count alone is under half: the listing was taken for a
+    # page, and only the festival's paragraph and the lines beside it were kept (63 words of 270).
+    _assert_wrapped_and_kept_whole(cleaner, WRAPPED_EVENTS_LISTING)
+
+
 def test_page_of_short_lines_and_teaser_headlines_is_not_hard_wrapped():
     # Teaser headlines fill a narrow width too, and all the longer lines here do; but each starts a new
     # phrase in upper case, no line breaks mid-sentence, so the page stays a page. It fails if the longer

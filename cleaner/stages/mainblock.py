@@ -123,6 +123,10 @@ _WRAP_OUTLIERS, _WRAP_FULL, _WRAP_LEAST_LINES = 0.02, 0.4, 10
 # mark and lower case. A quote mark before a capital opens a title ('Metal Slug 3' Review), as a list of
 # teaser headlines does line after line, which read as one wrapped paragraph took a page's sidebar whole.
 _CONTINUES = regex.compile(r"[\p{Ll}\d(]|[„“\"'‘]\p{Ll}")
+# A line that stops where no sentence or heading can: on a comma or on a word that needs what follows. A
+# wrapped listing breaks there before capitals too (place names, "Wed 22 June", "Theatre,"), which
+# _CONTINUES does not see.
+_OPEN_END = regex.compile(r"(?:,|\b(?:and|or|of|the|a|an|to|with|for|at|by|from))$", regex.IGNORECASE)
 # A line ending in a bracketed number is a list item with its count (a forum's threads and replies, a
 # blog's categories and posts), not a sentence, though a closing bracket can end one.
 _COUNT_END = regex.compile(r"[(\[][\d.,]+[)\]]$")
@@ -304,7 +308,11 @@ def hard_wrapped(text: str) -> bool:
     # mid-sentence (the next line goes on in lower case, as in _wrapped_prose), as wrapping does and a
     # page's list of teaser headlines does not.
     breaks = sum(
-        1 for k in full if k + 1 < len(rows) and not ends_sentence(rows[k]) and _CONTINUES.match(rows[k + 1])
+        1
+        for k in full
+        if k + 1 < len(rows)
+        and not ends_sentence(rows[k])
+        and (_CONTINUES.match(rows[k + 1]) or _OPEN_END.search(rows[k]))
     )
     if filled:
         return 2 * breaks >= len(full)  # a wide width (see the docstring)
