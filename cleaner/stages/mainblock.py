@@ -42,8 +42,10 @@ Two rule kinds, each a named mechanism with its parameters (``rules/mainblock.to
 It runs only on text laid out like a page's (a block per line, not paragraphs between blank lines; see
 :func:`one_block_per_line`), which also keeps it off the cleaner's own outputs, and not on text
 hard-wrapped at a fixed width (:func:`hard_wrapped`), whose lines are not blocks. Do no harm: nothing happens
-unless the block holds ``min_block_words`` words of prose in at least two prose lines, so a short note, a poem
-or a list is left alone. The stage runs only on plain-text inputs by default (``html = false``): on HTML,
+unless the block holds ``min_block_words`` words of prose, so a short note, a poem or a list is left alone;
+one paragraph of that length is a block (a short blog post among its sidebars: asking for two prose
+lines kept dragnet's one-paragraph posts with every sidebar, while no gold body lost a word to the
+change). The stage runs only on plain-text inputs by default (``html = false``): on HTML,
 trafilatura has already used the DOM to find the article, and this stage's blunter signal measured worse
 there. Except where trafilatura found no article: a page laid out in one table gives it none, and it
 keeps the table whole, menus and all (:func:`layout_table`, setting ``layout_tables``); that text is a
@@ -354,7 +356,7 @@ def _find(
     ]
     _wrapped_prose(norms, counts, prose, prose_words)
     good = [k for k, p in enumerate(prose) if p]
-    if len(good) < 2 or sum(counts[k] for k in good) < params.param("min_block_words", 40):
+    if sum(counts[k] for k in good) < params.param("min_block_words", 40):
         return [], None
     first, last, headline = 0, len(rows) - 1, None
     if block is not None:
