@@ -9,17 +9,18 @@ The page is parsed once, into one lxml tree, and trafilatura runs on that tree t
 
 The article is the recall run's lines, in its order, that the precision run also has or that read as
 prose (``prose_words`` words ending like a sentence, or ``long_words`` words); a precision line the
-recall run lacks is put back after the line before it. So the merge never loses what precision found,
-and adds from recall only what looks like article text: the link lines and furniture recall over-keeps
-stay out, and the text stages take out what is left. Measured on the bench's four dev sets against
-either run alone: see the README. When the precision run leaves less than ``fallback_chars`` and the
-recall run finds ``fallback_ratio`` times as much, the recall text is taken whole (precision lost the
+recall run lacks is put back after the line before it, and one it split and pruned (a table precision
+flattened into one line) comes back whole in place of its pieces. So the merge never loses what precision
+found, and adds from recall only what looks like article text: the link lines and furniture recall
+over-keeps stay out, and the text stages take out what is left. Measured on the bench's four dev sets
+against either run alone: see the README. When the precision run leaves less than ``fallback_chars`` and
+the recall run finds ``fallback_ratio`` times as much, the recall text is taken whole (precision lost the
 article; the bench's pages where it did kept 4-30% of it). When the precision run leaves less than
 ``fallback_chars`` and the recall run holds less than ``elsewhere_share`` of its word pairs, the two runs
 found different parts of the page: on a short post, precision can settle on a footer or a sidebar blurb
-while recall has the post, a line or two that need not read as prose. Neither is trusted over the
-other: the recall text is taken whole with the precision lines put back (rule ``trafilatura-elsewhere``),
-and the text stages take out the furniture either brought.
+while recall has the post, a line or two that need not read as prose. Neither is trusted over the other:
+the recall text is taken whole with the precision lines put back (rule ``trafilatura-elsewhere``), and
+the text stages take out the furniture either brought.
 
 The recall run takes comments apart rather than pruning every section named for them, which loses
 pages whose content sits in one. Its comments stay out of the text, except on a thread: when the body
@@ -369,7 +370,7 @@ def merge(precise: str, recalled: str, prose_words: int = 8, long_words: int = 2
             added += 1
     if not added:
         return precise, 0
-    return put_back(precise, out), added
+    return whole_again(precise, put_back(precise, out).split("\n"), long_words, prose_words), added
 
 
 def put_back(precise: str, out: list[str]) -> str:
@@ -392,6 +393,35 @@ def put_back(precise: str, out: list[str]) -> str:
             out.insert(at, line)
             pairs.insert(at, own)
             at += 1
+    return "\n".join(out)
+
+
+def whole_again(precise: str, out: list[str], long_words: int = 25, prose_words: int = 8) -> str:
+    """The lines ``out`` with each long precision line they hold only part of whole again.
+
+    A table or a list the precision run flattened into one line, the recall run splits a row a line and
+    prunes. put_back leaves the line out when the rows it kept hold half of its word pairs, and the
+    pruned rows are lost: on one CleanEval page precision's single line of 2,368 words came out as
+    recall's 1,404. A precision line the output lacks ``long_words`` word pairs of takes the place of the
+    output lines lying within it (rows of ``prose_words`` pairs or more, nine tenths of them in the
+    line), where the first of them stood. Shorter lines are left: a heading or a pull quote lies within
+    a paragraph as well, and is not a piece of it."""
+    have = _pairs("\n".join(out), unigrams=False)
+    for line in precise.split("\n"):
+        own = _pairs(line, unigrams=False)
+        if sum(p not in have for p in own) < long_words:
+            continue
+        parts = {
+            i
+            for i, row in enumerate(out)
+            if len(mine := _pairs(row, unigrams=False)) >= prose_words
+            and sum(p in own for p in mine) >= 0.9 * len(mine)
+        }
+        if not parts:
+            continue
+        first = min(parts)
+        out = [line if i == first else row for i, row in enumerate(out) if i == first or i not in parts]
+        have = _pairs("\n".join(out), unigrams=False)
     return "\n".join(out)
 
 
