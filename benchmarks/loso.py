@@ -51,7 +51,7 @@ from cleaner.stages import registry
 GRID = (
     (
         "bundled: further blocks 60/0.3, above 80, furniture lines of 6 words, gap 6, gap data 0.5, "
-        "page evidence 6, seams 20, parted",
+        "neutral 15, page evidence 6, seams 20, parted",
         {},
         {},
         {},
@@ -69,6 +69,10 @@ GRID = (
     ("gap takes data runs too (data 0)", {}, {"data_share": 0.0}, {}),
     ("gap data 0.4", {}, {"data_share": 0.4}, {}),
     ("gap data 0.6", {}, {"data_share": 0.6}, {}),
+    # neutral_words: from how many words a line that is not prose (and not cut short) scores 0
+    ("long non-prose lines cost (neutral 0)", {"neutral_words": 0}, {}, {}),
+    ("neutral from 12 words", {"neutral_words": 12}, {}, {}),
+    ("neutral from 18 words", {"neutral_words": 18}, {}, {}),
     ("page evidence 1 line", {}, {}, {"furniture_lines": 1}),
     ("page evidence 3 lines", {}, {}, {"furniture_lines": 3}),
     ("page evidence 10 lines", {}, {}, {"furniture_lines": 10}),

@@ -8,29 +8,31 @@ and they sit before and after that run, in clusters.
 Two rule kinds, each a named mechanism with its parameters (``rules/mainblock.toml``):
 
 - ``block``: each non-blank line scores ``+words`` when it is prose (``prose_words`` words or more ending
-  like a sentence, or ``long_words`` words or more) and ``-(word_cost * words + line_cost)`` otherwise. The
-  main block is the run of lines with the largest total, found with the maximum-subarray scan of
-  Finn et al.'s Body Text Extraction applied to lines instead of tags. Lines before and after it go, except
-  the headline: the longest heading-like line (``headline_words`` words at most, not ending in ``.``, ``,``
-  or ``:``) within ``headline_window`` lines above the block stays, and is recorded as ``title``. A page
-  that is mostly article holds several blocks of prose (a blog's posts, sections after a list): a
-  further block beside the main one with ``second_block_words`` words of prose, scoring at least
-  ``second_block_share`` of the main block, is kept too, with what lies between; above the main block, one
-  with ``above_block_words`` words of prose whatever the main block's size (an article above its readers'
-  thread). And nothing outside the
-  block goes unless something there shows page furniture: a line of at most ``furniture_words`` words
-  that does not end like a sentence (a menu item, a button). A clean article laid out a paragraph per
-  line may have none, and then its long title, standfirst or list of long items after the prose stays.
-  How much furniture the cut needs is the setting ``furniture_lines``: the lines the furniture stages
+  like a sentence, or ``long_words`` words or more) and ``-(word_cost * words + line_cost)`` otherwise,
+  except a line of ``neutral_words`` words or more, which scores 0 (a line of a paragraph hard-wrapped at
+  a wide width, a long caption or table row: neither prose nor furniture) unless an ellipsis cuts it
+  short, as a teaser's summary is ("... - Jen Yamato"). The main block is the run of lines with the
+  largest total, found with the maximum-subarray scan of Finn et al.'s Body Text Extraction applied to
+  lines instead of tags. Lines before and after it go, except the headline: the longest heading-like line
+  (``headline_words`` words at most, not ending in ``.``, ``,`` or ``:``) within ``headline_window`` lines
+  above the block stays, and is recorded as ``title``. A page that is mostly article holds several blocks
+  of prose (a blog's posts, sections after a list): a further block beside the main one with
+  ``second_block_words`` words of prose, scoring at least ``second_block_share`` of the main block, is
+  kept too, with what lies between; above the main block, one with ``above_block_words`` words of prose
+  whatever the main block's size (an article above its readers' thread). And nothing outside the block
+  goes unless something there shows page furniture: a line of at most ``furniture_words`` words that does
+  not end like a sentence (a menu item, a button). A clean article laid out a paragraph per line may have
+  none, and then its long title, standfirst or list of long items after the prose stays. How much
+  furniture the cut needs is the setting ``furniture_lines``: the lines the furniture stages
   (``furniture_stages``) removed whole earlier in the document's run, which the pipeline passes on as
   ``Document.removed_lines``, count toward it with those still outside the block. A page's text has
-  usually lost some before it gets here; a clean article has lost none and has few such lines.
-  Those removed lines also separated parts of the page: the share bar, tags and "Comments" heading
-  between an article and the comment thread or teaser list after it. Gone, they no longer score against
-  joining the two, so the scan charges ``seam_cost`` per line where a run of at least ``seam_lines`` lines
-  of the ``seam_stages`` stood (``Document.removed_runs``) between two rows, as if it were still there.
-  The runs of the ``parting_stages`` (``appended``'s related-posts boxes, sidebar widgets and comment
-  headings) are charged the same way against a further block after the main one.
+  usually lost some before it gets here; a clean article has lost none and has few such lines. Those
+  removed lines also separated parts of the page: the share bar, tags and "Comments" heading between an
+  article and the comment thread or teaser list after it. Gone, they no longer score against joining the
+  two, so the scan charges ``seam_cost`` per line where a run of at least ``seam_lines`` lines of the
+  ``seam_stages`` stood (``Document.removed_runs``) between two rows, as if it were still there. The runs
+  of the ``parting_stages`` (``appended``'s related-posts boxes, sidebar widgets and comment headings) are
+  charged the same way against a further block after the main one.
 - ``gap``: inside the block, a run of more than ``max_lines`` furniture-like lines (``max_words`` words
   at most, not ending like a sentence) between two prose lines (an image gallery's captions, a share
   bar, an inline list of teasers) goes; shorter runs are the article's subheadings, one-line quotes and
@@ -75,6 +77,10 @@ BLOCK_KIND = {
     "long_words": Field(INT, help="words that make any line prose (default 25)"),
     "word_cost": Field(FLOAT, help="penalty per word of a non-prose line (default 1.0)"),
     "line_cost": Field(FLOAT, help="penalty per non-prose line (default 3.0)"),
+    "neutral_words": Field(
+        INT,
+        help="words that make a line that is not prose score 0, unless cut short by an ellipsis (default 0)",
+    ),
     "min_block_words": Field(INT, help="prose words the block needs before anything is removed (default 40)"),
     "headline_window": Field(
         INT, help="lines above the block searched for the headline; 0 = none (default 3)"
@@ -132,6 +138,8 @@ _OPEN_END = regex.compile(r"(?:,|\b(?:and|or|of|the|a|an|to|with|for|at|by|from)
 # A line ending in a bracketed number is a list item with its count (a forum's threads and replies, a
 # blog's categories and posts), not a sentence, though a closing bracket can end one.
 _COUNT_END = regex.compile(r"[(\[][\d.,]+[)\]]$")
+# A teaser's summary cut short: an ellipsis at the end, perhaps before its author ("... - Jen Yamato").
+_TRUNCATED = regex.compile(r"(?:…|\.\.\.)(?:\s*[-–—|]\s*[^.!?]{0,40})?$")
 _CLOSING_ENDS = (".", "!", "?", ".”", '."', "!”", "?”")
 
 
@@ -361,7 +369,11 @@ def _find(
     first, last, headline = 0, len(rows) - 1, None
     if block is not None:
         w, c = params.param("word_cost", 1.0), params.param("line_cost", 3.0)
-        scores = [n if p else -(w * n + c) for n, p in zip(counts, prose, strict=True)]
+        neutral = params.param("neutral_words", 0)
+        scores = [
+            n if p else 0 if neutral and n >= neutral and not _TRUNCATED.search(norm) else -(w * n + c)
+            for n, p, norm in zip(counts, prose, norms, strict=True)
+        ]
         first, last = _max_run(scores, seams)
         first, last = _further_blocks(scores, counts, prose, first, last, params, parting)
         last = _closing(norms, counts, last)
