@@ -407,20 +407,24 @@ def whole_again(precise: str, out: list[str], long_words: int = 25, prose_words:
     line), where the first of them stood. Shorter lines are left: a heading or a pull quote lies within
     a paragraph as well, and is not a piece of it."""
     have = _pairs("\n".join(out), unigrams=False)
+    rows: list[set[tuple[str, ...]]] | None = None  # each output line's pairs, built when first asked for
     for line in precise.split("\n"):
         own = _pairs(line, unigrams=False)
         if sum(p not in have for p in own) < long_words:
             continue
+        if rows is None:
+            rows = [_pairs(row, unigrams=False) for row in out]
         parts = {
             i
-            for i, row in enumerate(out)
-            if len(mine := _pairs(row, unigrams=False)) >= prose_words
-            and sum(p in own for p in mine) >= 0.9 * len(mine)
+            for i, mine in enumerate(rows)
+            if len(mine) >= prose_words and sum(p in own for p in mine) >= 0.9 * len(mine)
         }
         if not parts:
             continue
         first = min(parts)
-        out = [line if i == first else row for i, row in enumerate(out) if i == first or i not in parts]
+        keep = [i for i in range(len(out)) if i == first or i not in parts]
+        out = [line if i == first else out[i] for i in keep]
+        rows = [own if i == first else rows[i] for i in keep]
         have = _pairs("\n".join(out), unigrams=False)
     return "\n".join(out)
 
