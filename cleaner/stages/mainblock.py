@@ -315,8 +315,8 @@ def hard_wrapped(text: str) -> bool:
     # A wrapped fact sheet, link directory or report with a table is mostly lines too short to have been
     # wrapped (headings, list items, a table's cells, link titles), which say nothing of the width: there
     # the share is of the lines of _WRAP_MIN characters or more, and half the full ones must break
-    # mid-sentence (the next line goes on in lower case, as in _wrapped_prose), as wrapping does and a
-    # page's list of teaser headlines does not.
+    # mid-sentence (the next line goes on in lower case, as in _wrapped_prose, or the line stops on a comma
+    # or an open word, _OPEN_END), as wrapping does and a page's list of teaser headlines does not.
     breaks = sum(
         1
         for k in full
