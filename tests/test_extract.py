@@ -131,6 +131,20 @@ def test_elsewhere_share_zero_keeps_the_precision_text():
     assert _chosen(FOOTER, POST + "\nNo comments yet.", "", elsewhere_share=0.0) == ("trafilatura", FOOTER)
 
 
+def test_the_fallback_takes_the_recall_text_when_precision_left_too_little():
+    recalled = "\n".join([POST, *PARAGRAPHS])
+    assert _chosen(POST, recalled, "") == ("trafilatura-fallback", recalled)
+
+
+def test_the_fallback_puts_back_what_the_precision_run_found_and_the_recall_run_lacks():
+    # A one-paragraph post: precision took it, recall took the sidebar's list of contributors (many
+    # times as long) without it. Taking recall whole lost the post: what precision found goes back in.
+    contributors = "\n".join(f"- Contributor number {n}" for n in range(60))
+    rule, text = _chosen(PARAGRAPHS[0], contributors, "")
+    assert rule == "trafilatura-fallback"
+    assert text.split("\n") == [PARAGRAPHS[0], *contributors.split("\n")]
+
+
 # --- threads ----------------------------------------------------------------------------------------
 
 POSTS = "\n".join(f"Post {n}: " + p for n, p in enumerate(PARAGRAPHS * 4))

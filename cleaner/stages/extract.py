@@ -15,7 +15,9 @@ found, and adds from recall only what looks like article text: the link lines an
 over-keeps stay out, and the text stages take out what is left. Measured on the bench's four dev sets
 against either run alone: see the README. When the precision run leaves less than ``fallback_chars`` and
 the recall run finds ``fallback_ratio`` times as much, the recall text is taken whole (precision lost the
-article; the bench's pages where it did kept 4-30% of it). When the precision run leaves less than
+article; the bench's pages where it did kept 4-30% of it), with the precision lines it lacks put back: on a
+one-paragraph post, precision can find the post and recall a sidebar without it (five Dragnet dev pages
+had lost their post so). When the precision run leaves less than
 ``fallback_chars`` and the recall run holds less than ``elsewhere_share`` of its word pairs, the two runs
 found different parts of the page: on a short post, precision can settle on a footer or a sidebar blurb
 while recall has the post, a line or two that need not read as prose. Neither is trusted over the other:
@@ -154,7 +156,9 @@ class Extract(Stage):
                 and len(body) < s.fallback_chars
                 and len(recalled) >= s.fallback_ratio * max(1, len(body))
             ):
-                body, rule = recalled, "trafilatura-fallback"
+                # with what precision found put back: the recall run does not always hold it
+                body = put_back(body, [ln for ln in recalled.split("\n") if ln.strip()])
+                rule = "trafilatura-fallback"
                 reason += " (its recall run: the precision run left too little of the page)"
             elif short and recalled.strip() and shared_share(body, recalled) < s.elsewhere_share:
                 rule = "trafilatura-elsewhere"
