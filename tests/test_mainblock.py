@@ -330,6 +330,7 @@ def test_one_long_prose_line_alone_with_its_title_is_left_alone(ruleset):
     text = "\n".join(["Library closed on Monday", line]) + "\n"
     result = with_stages(ruleset, "mainblock").clean(text)
     assert result.edits == ()
+    assert result.text == text
 
 
 # A clean article laid out a paragraph per line, as a scraper writes it, with a list after its prose

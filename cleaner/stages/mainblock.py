@@ -285,6 +285,17 @@ def one_block_per_line(text: str) -> bool:
     return adjacent > 0 and adjacent >= separated
 
 
+def _score(words: int, prose: bool, norm: str, word_cost: float, line_cost: float, neutral: int) -> float:
+    """A row's score in the block scan: its words when it is prose; 0 when it is long enough to be neither
+    prose nor furniture (``neutral`` words or more, not a teaser cut short by an ellipsis); otherwise the
+    cost of a furniture line."""
+    if prose:
+        return words
+    if neutral and words >= neutral and not _TRUNCATED.search(norm):
+        return 0
+    return -(word_cost * words + line_cost)
+
+
 def hard_wrapped(text: str) -> bool:
     """Is this text hard-wrapped at a fixed width (a mail, an archive, a ``<pre>`` page, a text dump),
     rather than laid out a block per line?
@@ -370,10 +381,7 @@ def _find(
     if block is not None:
         w, c = params.param("word_cost", 1.0), params.param("line_cost", 3.0)
         neutral = params.param("neutral_words", 0)
-        scores = [
-            n if p else 0 if neutral and n >= neutral and not _TRUNCATED.search(norm) else -(w * n + c)
-            for n, p, norm in zip(counts, prose, norms, strict=True)
-        ]
+        scores = [_score(n, p, norm, w, c, neutral) for n, p, norm in zip(counts, prose, norms, strict=True)]
         first, last = _max_run(scores, seams)
         first, last = _further_blocks(scores, counts, prose, first, last, params, parting)
         last = _closing(norms, counts, last)
