@@ -6,6 +6,7 @@ Run from the repository root:
     python -m benchmarks.quality --dataset scrapinghub --mode text --limit 5   # a quick look
     python -m benchmarks.quality --json quality.json            # also write the numbers, per-doc counts too
     python -m benchmarks.quality --rules rules --rules my.toml  # score another rule set
+    python -m benchmarks.quality --dataset dragnet --settings keep-comments  # with a preset
     python -m benchmarks.quality --mode html --tool cleaner     # the cleaner alone: the quick loop
     python -m benchmarks.quality --bench /elsewhere/bench       # default: ../shared/bench from the repo root
 
@@ -66,6 +67,7 @@ from typing import Any
 import regex
 
 from cleaner import Cleaner, CleanResult, RuleError
+from cleaner.rules import load_rules
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_BENCH = REPO.parent / "shared" / "bench"
@@ -496,6 +498,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--json", type=Path, help="also write the numbers, with per-document counts, to this file"
     )
     ap.add_argument("--rules", action="append", help="rules directory or file for Cleaner(...); repeatable")
+    ap.add_argument(
+        "--settings",
+        action="append",
+        help="a settings file or a bundled preset (keep-comments), as clean --settings takes; repeatable",
+    )
     tools = sorted({name for names in TOOLS_BY_MODE.values() for name in names})
     ap.add_argument(
         "--tool",
@@ -519,7 +526,7 @@ def main(argv: list[str] | None = None) -> int:
     plan = bench_plan(ap, score, bench, args.dataset or DEFAULT_DATASETS, args.split, args.limit)
 
     try:
-        cleaner = Cleaner(args.rules)  # built once, outside every timing
+        cleaner = Cleaner(load_rules(args.rules, settings=args.settings or ()))  # built once, untimed
     except RuleError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -560,6 +567,7 @@ def main(argv: list[str] | None = None) -> int:
             "split": args.split,
             "limit": args.limit,
             "rules": args.rules,
+            "settings": args.settings,
             "versions": _versions(),
             "results": results,
             "gold": gold_results,

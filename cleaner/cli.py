@@ -179,7 +179,8 @@ def _rule_options(p: argparse.ArgumentParser) -> None:
         action="append",
         metavar="FILE.toml",
         help="a settings file by any name (pipeline.toml's keys: stages, settings, disable, limits), "
-        "applied after the rule directories' pipeline.toml; repeat to combine",
+        "applied after the rule directories' pipeline.toml, or a bundled preset's name (keep-comments); "
+        "repeat to combine",
     )
 
 

@@ -221,6 +221,23 @@ def test_justext_runs_only_where_trafilatura_finds_nothing(monkeypatch):
     assert calls == [1]
 
 
+def test_the_keep_comments_preset_puts_readers_comments_after_the_article():
+    from cleaner.rules import load_rules
+
+    comments = [
+        "I drove across it this morning and the new surface is much smoother than before, thank you.",
+        "About time too: the detour added twenty minutes to my commute every single day.",
+    ]
+    thread = "".join(f'<li class="comment"><p>{c}</p><a href="#r">Reply</a></li>' for c in comments)
+    html = page("Bridge reopens", PARAGRAPHS).replace(
+        "</article>", f'</article><div id="comments"><h3>2 Comments</h3><ol>{thread}</ol></div>'
+    )
+    article = Cleaner().clean(html, html=True).text.strip().split("\n\n")
+    assert article == ["Bridge reopens", *PARAGRAPHS]  # the canonical text: the article alone
+    kept = Cleaner(load_rules(settings=["keep-comments"])).clean(html, html=True).text.strip().split("\n\n")
+    assert kept == [*article, *comments]  # the comments in order, their "Reply" buttons still gone
+
+
 @pytest.mark.parametrize("recall_comments", [True, False])
 def test_only_the_recall_run_takes_comments_apart(monkeypatch, recall_comments):
     import trafilatura

@@ -230,6 +230,24 @@ def test_a_settings_file_by_any_name(tmp_path, capsys):
     assert "no such settings file" in capsys.readouterr().err
 
 
+def test_a_bundled_preset_by_name(tmp_path, capsys, monkeypatch):
+    assert main(["rules", "--json", "--settings", "keep-comments"]) == OK
+    stages = {s["stage"]: s for s in json.loads(capsys.readouterr().out)}
+    assert stages["extract"]["settings"]["include_comments"] is True
+    assert "comment-section-boundary" not in {r["id"] for r in stages["appended"]["rules"]}
+    # a misspelt name fails as a missing file would, and names the presets there are
+    assert main(["rules", "--settings", "keep-coments"]) == USAGE
+    err = capsys.readouterr().err
+    assert "keep-coments: no such settings file" in err and "bundled preset: keep-comments" in err
+    # a file of that name where the user runs it is theirs, and wins
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "keep-comments").write_text('[settings.canonical]\nquotes = "straight"\n', encoding="utf-8")
+    assert main(["rules", "--json", "--settings", "keep-comments"]) == OK
+    stages = {s["stage"]: s for s in json.loads(capsys.readouterr().out)}
+    assert stages["extract"]["settings"]["include_comments"] is False
+    assert stages["canonical"]["settings"]["quotes"] == "straight"
+
+
 def test_names_are_repaired_in_captions_moved_to_the_metadata(capsys):
     assert main(["explain", "--json", str(SEED)]) == OK
     record = json.loads(capsys.readouterr().out)

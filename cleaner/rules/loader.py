@@ -16,7 +16,7 @@ from typing import Any
 
 from cleaner.rules.hints import is_list_of, suggest
 from cleaner.rules.rulefile import rule_file
-from cleaner.rules.ruleset import PIPELINE_FILE, Problems, RuleError, RuleSet, default_rules_dir
+from cleaner.rules.ruleset import PIPELINE_FILE, PRESETS_DIR, Problems, RuleError, RuleSet, default_rules_dir
 from cleaner.rules.settings import Limits, check_settings
 from cleaner.stage import Rule
 
@@ -34,7 +34,8 @@ def load_rules(
 
     ``bundled``: the bundled set first, extended and overridden by the paths' rules (see the module's
     docstring); otherwise the paths alone, where the literal path ``default`` stands for the bundled
-    set. ``settings``: settings files by any name, read as ``pipeline.toml`` is, after the rule files.
+    set. ``settings``: settings files by any name, read as ``pipeline.toml`` is, after the rule files, or
+    the names of bundled presets (:func:`presets`).
     Raises :class:`RuleError` listing every problem found.
     """
     if paths is None:
@@ -53,11 +54,25 @@ def load_rules(
             files.append(p)
         else:
             problems.add(p, "no such rule file or directory")
-    extra = [Path(p) for p in settings]
+    extra = [settings_file(p) for p in settings]
     for p in extra:
         if not p.is_file():
-            problems.add(p, "no such settings file")
+            names = ", ".join(presets()) or "none"
+            problems.add(p, "no such settings file", hint=f"or name a bundled preset: {names}")
     return _Loader(files, problems, [p for p in extra if p.is_file()]).load()
+
+
+def presets() -> list[str]:
+    """The bundled presets' names: settings files in the bundled set's ``presets/`` (``keep-comments``)."""
+    return sorted(f.stem for f in (default_rules_dir() / PRESETS_DIR).glob("*.toml"))
+
+
+def settings_file(name: str | Path) -> Path:
+    """A settings file's path: the path itself, or a bundled preset's file when the name is not a file
+    but names one (``--settings keep-comments``)."""
+    path = Path(name)
+    preset = default_rules_dir() / PRESETS_DIR / f"{name}.toml"
+    return preset if not path.is_file() and str(name) in presets() else path
 
 
 class _Loader:

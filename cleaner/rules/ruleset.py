@@ -12,6 +12,8 @@ from cleaner.rules.settings import Limits
 from cleaner.stage import Rule
 
 PIPELINE_FILE = "pipeline.toml"
+# Bundled settings files a user names instead of giving a path (--settings keep-comments), in the rule set.
+PRESETS_DIR = "presets"
 
 
 def default_rules_dir() -> Path:
