@@ -88,21 +88,22 @@ def test_merge_takes_a_recall_line_that_holds_the_precision_text_and_much_more()
     assert merge(precise, "| Notes | " + " | ".join(PARAGRAPHS) + " |") == (precise, 0)
 
 
+TASKS = [
+    "Introduction: who came to the valley, from where, and why did they stay after the mines closed",
+    "Task one: read the letters of the first settlers and list the reasons they give for leaving home",
+    "Task two: interview an older member of your family about the town as it was fifty years ago",
+    "Task three: write a short report on one street, its shops and its people, with a map",
+    "Task four: compare two photographs of the market square taken a hundred years apart",
+]
+
+
 def test_merge_keeps_whole_a_precision_line_the_recall_run_split_and_pruned():
     # A layout table the precision run flattened into one line; the recall run split it a row a line
     # and pruned two rows. The rows it kept hold most of the line's words, so put_back took the line
     # for had, and the pruned rows were lost. The line is there once, whole, where its first row was,
     # and the recall run's new paragraph stays.
-    kept = (0, 2, 4)
-    rows = [
-        "Introduction: who came to the valley, from where, and why did they stay after the mines closed",
-        "Task one: read the letters of the first settlers and list the reasons they give for leaving home",
-        "Task two: interview an older member of your family about the town as it was fifty years ago",
-        "Task three: write a short report on one street, its shops and its people, with a map",
-        "Task four: compare two photographs of the market square taken a hundred years apart",
-    ]
-    precise = "| " + " | ".join(rows) + " |"
-    recalled = "\n".join([*(f"| {rows[k]} |" for k in kept), PARAGRAPHS[1]])
+    precise = "| " + " | ".join(TASKS) + " |"
+    recalled = "\n".join([*(f"| {TASKS[k]} |" for k in (0, 2, 4)), PARAGRAPHS[1]])
     merged, added = merge(precise, recalled)
     assert added == 1
     assert merged.split("\n") == [precise, PARAGRAPHS[1]]
@@ -143,6 +144,15 @@ def test_the_fallback_puts_back_what_the_precision_run_found_and_the_recall_run_
     rule, text = _chosen(PARAGRAPHS[0], contributors, "")
     assert rule == "trafilatura-fallback"
     assert text.split("\n") == [PARAGRAPHS[0], *contributors.split("\n")]
+
+
+def test_the_fallback_keeps_whole_a_precision_line_the_recall_run_split_and_pruned():
+    # As the merge does (above): the recall text taken whole holds the precision run's table again whole
+    precise = "| " + " | ".join(TASKS) + " |"
+    recalled = "\n".join([*(f"| {TASKS[k]} |" for k in (0, 2, 4)), *PARAGRAPHS * 3])
+    rule, text = _chosen(precise, recalled, "")
+    assert rule == "trafilatura-fallback"
+    assert text.split("\n") == [precise, *PARAGRAPHS * 3]
 
 
 # --- threads ----------------------------------------------------------------------------------------

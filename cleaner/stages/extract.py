@@ -136,6 +136,13 @@ class Extract(Stage):
         paragraphs = fallback_paragraphs(tree, s, precise, recalled, thread)
         return self.choose(doc.text, precise, recalled, thread, paragraphs)
 
+    def with_precise(self, precise: str, recalled: str) -> str:
+        """The recall run's text with what the precision run found put back (the recall run does not
+        always hold it), its long lines whole again (see :func:`whole_again`)."""
+        s = self.settings
+        out = put_back(precise, [ln for ln in recalled.split("\n") if ln.strip()]).split("\n")
+        return whole_again(precise, out, s.long_words, s.prose_words)
+
     def choose(
         self,
         page: str,
@@ -157,12 +164,12 @@ class Extract(Stage):
                 and len(recalled) >= s.fallback_ratio * max(1, len(body))
             ):
                 # with what precision found put back: the recall run does not always hold it
-                body = put_back(body, [ln for ln in recalled.split("\n") if ln.strip()])
+                body = self.with_precise(body, recalled)
                 rule = "trafilatura-fallback"
                 reason += " (its recall run: the precision run left too little of the page)"
             elif short and recalled.strip() and shared_share(body, recalled) < s.elsewhere_share:
                 rule = "trafilatura-elsewhere"
-                body = put_back(body, [ln for ln in recalled.split("\n") if ln.strip()])
+                body = self.with_precise(body, recalled)
                 reason += (
                     " (its recall run whole, with the precision run's lines: the two runs found different"
                     " parts of the page)"
