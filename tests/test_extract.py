@@ -248,6 +248,19 @@ def test_the_keep_comments_preset_puts_readers_comments_after_the_article():
     assert kept == [*article, *comments]  # the comments in order, their "Reply" buttons still gone
 
 
+def test_comments_the_body_holds_already_are_not_said_twice():
+    # The recall run kept part of a thread in its text, and the merge put it in the body; trafilatura's
+    # comments hold the whole thread. What the body holds is not appended again; a line the thread says
+    # twice ("Thanks!") is appended as often as the body lacks it.
+    thread = ["Great post, I learnt a lot from it.", "Thanks!", "Which bridge do you mean?", "Thanks!"]
+    body = "\n".join([PARAGRAPHS[0], thread[0], thread[1]])
+    assert extract_module.with_comments(body, "\n".join(thread)).split("\n") == [PARAGRAPHS[0], *thread]
+    assert extract_module.with_comments(PARAGRAPHS[0], "\n".join(thread)).split("\n") == [
+        PARAGRAPHS[0],
+        *thread,
+    ]
+
+
 @pytest.mark.parametrize("recall_comments", [True, False])
 def test_only_the_recall_run_takes_comments_apart(monkeypatch, recall_comments):
     import trafilatura

@@ -59,6 +59,7 @@ import copy
 import functools
 import hashlib
 import itertools
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -87,7 +88,7 @@ class ExtractSettings:
     long_words: int = 25  # a recall-only line of this many words is prose however it ends
     fallback_chars: int = 1500  # 0 = never take the recall text whole
     fallback_ratio: float = 2.0
-    include_comments: bool = False  # true appends the reader comments trafilatura finds after the body
+    include_comments: bool = False  # true appends the reader comments trafilatura finds (with_comments)
     # The recall run takes comments apart instead of pruning what is named for them (see _extract):
     # cleaneval +0.011 F1, dragnet +0.016 in HTML mode, for about 15% more time in the stage.
     recall_comments: bool = True
@@ -194,7 +195,7 @@ class Extract(Stage):
                     "the posts it took for comments: the body is a stub beside them, the page a thread)"
                 )
         if s.include_comments and precise.get("comments"):
-            body = f"{body}\n{precise['comments']}"
+            body = with_comments(body, precise["comments"])
         if not body.strip() and paragraphs:  # given only where the fallback is on (fallback_paragraphs)
             body, rule = paragraphs, "justext"
             reason = "page furniture around the main content, removed by jusText (trafilatura found no text)"
@@ -382,6 +383,22 @@ def merge(precise: str, recalled: str, prose_words: int = 8, long_words: int = 2
     if not added:
         return precise, 0
     return whole_again(precise, put_back(precise, out).split("\n"), long_words, prose_words), added
+
+
+def with_comments(body: str, comments: str) -> str:
+    """The body with the comments after it, less the comment lines it holds already: the recall run
+    keeps in its text the comments it does not take apart, and the merge puts them in the body. Each
+    body line stands for one comment line, so a line a thread says several times ("Thanks!", "Hi Tim,")
+    stays as many times as the body lacks it."""
+    have = Counter(" ".join(line.split()) for line in body.split("\n"))
+    new = []
+    for line in comments.split("\n"):
+        key = " ".join(line.split())
+        if have[key] > 0:
+            have[key] -= 1
+        else:
+            new.append(line)
+    return "\n".join([body, *new])
 
 
 def put_back(precise: str, out: list[str]) -> str:
