@@ -138,11 +138,11 @@ class Extract(Stage):
         return self.choose(doc.text, precise, recalled, thread, paragraphs)
 
     def with_precise(self, precise: str, recalled: str) -> str:
-        """The recall run's text with what the precision run found put back (the recall run does not
-        always hold it), its long lines whole again (see :func:`whole_again`)."""
+        """The recall run's text whole, with what the precision run found (see :func:`restored`)."""
         s = self.settings
-        out = put_back(precise, [ln for ln in recalled.split("\n") if ln.strip()]).split("\n")
-        return whole_again(precise, out, s.long_words, s.prose_words)
+        return restored(
+            precise, [ln for ln in recalled.split("\n") if ln.strip()], s.long_words, s.prose_words
+        )
 
     def choose(
         self,
@@ -382,7 +382,14 @@ def merge(precise: str, recalled: str, prose_words: int = 8, long_words: int = 2
             added += 1
     if not added:
         return precise, 0
-    return whole_again(precise, put_back(precise, out).split("\n"), long_words, prose_words), added
+    return restored(precise, out, long_words, prose_words), added
+
+
+def restored(precise: str, out: list[str], long_words: int = 25, prose_words: int = 8) -> str:
+    """The recall lines ``out`` with what the precision run found and they lack: every precision line
+    put back (:func:`put_back`, the recall run does not always hold it), and each long precision line
+    they hold only part of whole again (:func:`whole_again`)."""
+    return whole_again(precise, put_back(precise, out).split("\n"), long_words, prose_words)
 
 
 def with_comments(body: str, comments: str) -> str:
