@@ -12,7 +12,12 @@ location stubs). Two rule kinds:
   inside the body is a list or a set of subheadings and stays, and so does a run right under a line
   ending in a colon (a list it introduces), any line with digits or a "label: value" pair (prices,
   figures, fact boxes), and any line ending in a comma or semicolon (a poem's or a letter's line). The
-  first line of the document is never part of a run, since that is where the headline stands.
+  first line of the document is never part of a run, since that is where the headline stands. Nor is a
+  paragraph hard-wrapped into short lines (old pages, e-mail, plain-text sites): lines joined by one of the
+  rule's ``joiners`` (lower-case words that leave a sentence open, "and", "of", "the"), a line ending in
+  one or the next line starting with one, are read as one chain, and a chain of ``prose_words`` words or
+  more is a paragraph, not menu items. A wrapped menu item ("Link / to Race Center") is a chain too
+  short for that.
 """
 
 from __future__ import annotations
@@ -24,13 +29,16 @@ import regex
 
 from cleaner.document import Document, StageResult
 from cleaner.mechanisms.lines import LINE_KIND, LineRules, apply_line_rules, check_line_rule
-from cleaner.stage import INT, Field, Rule, Stage, check_matches, non_overlapping
+from cleaner.stage import INT, STRS, Field, Rule, Stage, check_matches, non_overlapping
 from cleaner.text import Line, ends_sentence, lines, word_count_upto
 
 RUN_KIND = {
     "min_lines": Field(INT, help="shortest run removed (default 3)"),
     "max_words": Field(INT, help="longest line of a run, in words (default 6)"),
     "prose_words": Field(INT, help="words a line needs to count as prose (default 12)"),
+    "joiners": Field(
+        STRS, help="lower-case words that leave a sentence open: lines they join are a wrapped paragraph"
+    ),
 }
 #: How many lines apart two prose lines may stand and still be one body.
 _BODY_GAP = 3
@@ -104,6 +112,8 @@ def find_runs(rule: Rule, left: Sequence[Line]) -> list[Line]:
     short = [
         k > 0 and counts[k] <= max_words and _link_like(norms[k]) and not prose[k] for k in range(len(left))
     ]
+    for k, j in wrapped(norms, frozenset(rule.param("joiners", ())), prose_words):
+        short[k : j + 1] = [False] * (j + 1 - k)
     out: list[Line] = []
     k = 0
     while k < len(left):
@@ -118,3 +128,38 @@ def find_runs(rule: Rule, left: Sequence[Line]) -> list[Line]:
             out.extend(left[k:j])
         k = j
     return out
+
+
+def wrapped(norms: Sequence[str], joiners: frozenset[str], prose_words: int) -> list[tuple[int, int]]:
+    """The spans ``(first, last)`` of lines that are one paragraph hard-wrapped, ``prose_words`` words or
+    more in all. Each line but the last is carried on by the next: it does not end like a sentence, and
+    the next starts in lower case, or one of the two has a joiner at the break ("... and" / "the ...").
+    A span ends like a sentence, or at least half its breaks fall at a joiner: a menu in lower case
+    ("home", "news", "contact us") has neither."""
+
+    def joined(k: int) -> int:
+        """0: line ``k`` is not carried on by the next; 1: carried on; 2: carried on at a joiner."""
+        line, after = norms[k], norms[k + 1]
+        if ends_sentence(line) or "|" in line or "|" in after:  # a bar of links: "Skip | Skip to content"
+            return 0
+        head, _, last = line.rpartition(" ")
+        first, _, rest = after.partition(" ")
+        if (head and last in joiners) or (rest and first in joiners):
+            return 2
+        return int(after[:1].islower())
+
+    spans = []
+    k = 0
+    while k < len(norms):
+        j, strong = k, 0
+        while j + 1 < len(norms) and (how := joined(j)):
+            strong += how == 2
+            j += 1
+        if (
+            j > k
+            and (ends_sentence(norms[j]) or 2 * strong >= j - k)
+            and sum(word_count_upto(norms[i], prose_words) for i in range(k, j + 1)) >= prose_words
+        ):
+            spans.append((k, j))
+        k = j + 1
+    return spans
