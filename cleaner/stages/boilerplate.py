@@ -112,6 +112,8 @@ def find_runs(rule: Rule, left: Sequence[Line]) -> list[Line]:
     short = [
         k > 0 and counts[k] <= max_words and _link_like(norms[k]) and not prose[k] for k in range(len(left))
     ]
+    if not any(short[:body_start]) and not any(short[body_end + 1 :]):
+        return []  # nothing outside the body a run could be made of (most texts, after the first pass)
     for k, j in wrapped(norms, frozenset(rule.param("joiners", ())), prose_words):
         short[k : j + 1] = [False] * (j + 1 - k)
     out: list[Line] = []
