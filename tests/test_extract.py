@@ -47,6 +47,24 @@ def test_merge_without_new_prose_is_the_precision_text():
     assert merge(precise, "Home\nWorld\n" + PARAGRAPHS[0] + "\nMore stories") == (precise, 0)
 
 
+def test_merge_ends_the_article_where_another_block_of_the_page_begins():
+    # after the last line precision has: the missed last paragraph follows at once and stays; the
+    # teasers past a box of links (five lines of furniture) are another block, and stay out
+    teasers = [
+        "A columnist says the storm showed how little the city had spent on its sea walls since 1990.",
+        "Another says the bridge should never have been closed for so long, and that the delay cost jobs.",
+    ]
+    links = ["Opinion", "World", "Sport", "Business", "Travel"]
+    precise = "\n".join(PARAGRAPHS[:2])
+    recalled = "\n".join([*PARAGRAPHS, *links, *teasers])
+    assert merge(precise, recalled) == ("\n".join(PARAGRAPHS), 1)
+    # four lines of furniture are an inline box: what follows is still the article's
+    assert merge(precise, "\n".join([*PARAGRAPHS, *links[:4], *teasers]))[1] == 3
+    # with no missed paragraph before the box, nothing is added: the precision text as it is
+    assert merge(precise, "\n".join([*PARAGRAPHS[:2], *links, *teasers])) == (precise, 0)
+    assert merge(precise, recalled, tail_gap=99)[1] == 3  # a large gap keeps every trailing line
+
+
 def test_merge_never_loses_a_precision_line():
     # the recall run lacks the precision run's second line (it prunes differently now and then):
     # it goes back after the line before it, not to the end
