@@ -7,24 +7,24 @@ The page is parsed once, into one lxml tree, and trafilatura runs on that tree t
 - with ``favor_recall``: more of the page, including what precision prunes by mistake (short
   paragraphs, lists, sections of a page laid out in tables).
 
-The article is the recall run's lines, in its order, that the precision run also has or that read as
-prose (``prose_words`` words ending like a sentence, or ``long_words`` words); a precision line the
-recall run lacks is put back after the line before it, and one it split and pruned (a table precision
-flattened into one line) comes back whole in place of its pieces. So the merge never loses what precision
-found, and adds from recall only what looks like article text: the link lines and furniture recall
-over-keeps stay out, and the text stages take out what is left. Past the last line precision has,
-recall's prose stops where more than ``tail_gap`` lines of furniture part it from the line before: the
-article ended there, and another block of the page (teasers, a sidebar's offers) begins. Measured on the bench's four dev sets
+The article is the recall run's lines, in its order, that the precision run also has or that read as prose
+(``prose_words`` words ending like a sentence, or ``long_words`` words); a precision line the recall run
+lacks is put back after the line before it, and one it split and pruned (a table precision flattened into
+one line) comes back whole in place of its pieces. So the merge never loses what precision found, and adds
+from recall only what looks like article text: the link lines and furniture recall over-keeps stay out,
+and the text stages take out what is left. Past the last line precision has, recall's prose stops where
+more than ``tail_gap`` lines of furniture part it from the line before: the article ended there, and
+another block of the page (teasers, a sidebar's offers) begins. Measured on the bench's four dev sets
 against either run alone: see the README. When the precision run leaves less than ``fallback_chars`` and
 the recall run finds ``fallback_ratio`` times as much, the recall text is taken whole (precision lost the
-article; the bench's pages where it did kept 4-30% of it), with the precision lines it lacks put back: on a
-one-paragraph post, precision can find the post and recall a sidebar without it (five Dragnet dev pages
-had lost their post so). When the precision run leaves less than
-``fallback_chars`` and the recall run holds less than ``elsewhere_share`` of its word pairs, the two runs
-found different parts of the page: on a short post, precision can settle on a footer or a sidebar blurb
-while recall has the post, a line or two that need not read as prose. Neither is trusted over the other:
-the recall text is taken whole with the precision lines put back (rule ``trafilatura-elsewhere``), and
-the text stages take out the furniture either brought.
+article; the bench's pages where it did kept 4-30% of it), with the precision lines it lacks put back: on
+a one-paragraph post, precision can find the post and recall a sidebar without it (five Dragnet dev pages
+had lost their post so). When the precision run leaves less than ``fallback_chars`` and the recall run
+holds less than ``elsewhere_share`` of its word pairs, the two runs found different parts of the page: on
+a short post, precision can settle on a footer or a sidebar blurb while recall has the post, a line or two
+that need not read as prose. Neither is trusted over the other: the recall text is taken whole with the
+precision lines put back (rule ``trafilatura-elsewhere``), and the text stages take out the furniture
+either brought.
 
 The recall run takes comments apart rather than pruning every section named for them, which loses
 pages whose content sits in one. Its comments stay out of the text, except on a thread: when the body
