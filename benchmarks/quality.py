@@ -8,6 +8,7 @@ Run from the repository root:
     python -m benchmarks.quality --rules rules --rules my.toml  # score another rule set
     python -m benchmarks.quality --dataset dragnet --settings keep-comments  # with a preset
     python -m benchmarks.quality --mode html --tool cleaner     # the cleaner alone: the quick loop
+    python -m benchmarks.quality --mode html --tool cleaner --cache-dir /tmp/xc  # quicker still, run again
     python -m benchmarks.quality --bench /elsewhere/bench       # default: ../shared/bench from the repo root
 
 What runs, on the same documents of ``<bench>/splits/<dataset>.<split>.txt`` in the same process
@@ -66,6 +67,7 @@ from typing import Any
 
 import regex
 
+from benchmarks.extract_cache import with_cache
 from cleaner import Cleaner, CleanResult, RuleError
 from cleaner.rules import load_rules
 
@@ -503,6 +505,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         help="a settings file or a bundled preset (keep-comments), as clean --settings takes; repeatable",
     )
+    ap.add_argument(
+        "--cache-dir",
+        type=Path,
+        help="keep the extract stage's trafilatura and jusText runs in this directory and read them back "
+        "on the next run over the same pages (HTML mode: the quick loop while tuning what comes after "
+        "them; see benchmarks/extract_cache.py)",
+    )
     tools = sorted({name for names in TOOLS_BY_MODE.values() for name in names})
     ap.add_argument(
         "--tool",
@@ -530,6 +539,8 @@ def main(argv: list[str] | None = None) -> int:
     except RuleError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if args.cache_dir:
+        cleaner = with_cache(cleaner, args.cache_dir)
 
     results, gold_results = [], []
     with quiet_logging():

@@ -204,3 +204,49 @@ def test_the_comment_line_splits_what_was_lost_and_says_what_the_articles_alone_
     assert "which alone keep 95.00%" in line
     assert "comment-section rules removed 5 words, the others 5" in line
     assert quality.comment_lines([{**result, "comment_docs": 0}]) == []
+
+
+# --- the extract cache (benchmarks/extract_cache.py) --------------------------------------------------
+
+_PAGE = (
+    "<html><head><title>Harbour bridge reopens</title></head><body><nav><a href='/'>Home</a></nav>"
+    "<article><h1>Harbour bridge reopens</h1>"
+    "<p>The old harbour bridge reopened to traffic on Monday morning after two years of repairs that cost "
+    "the city far more than it had planned, officials said at a ceremony.</p>"
+    "<p>Engineers replaced the corroded steel cables and rebuilt the deck, which had been closed to heavy "
+    "lorries since an inspection found deep cracks in three of its supporting beams.</p>"
+    "</article></body></html>"
+)
+
+
+def test_the_extract_cache_reads_back_the_runs_it_kept_and_cleans_to_the_same_bytes(tmp_path, monkeypatch):
+    from benchmarks.extract_cache import CachedExtract, with_cache
+    from cleaner import Cleaner
+    from cleaner.rules import load_rules
+    from cleaner.stages.extract import Extract
+
+    plain = Cleaner()
+    expected = plain.clean(_PAGE, html=True)
+    cached = with_cache(plain, tmp_path)
+    assert not any(isinstance(s, CachedExtract) for s in plain.stages)  # the cleaner given is unchanged
+    first = cached.clean(_PAGE, html=True)
+    (entry,) = tmp_path.glob("*/*.json")
+    # read back, not run again: the extractors are not asked a second time
+    monkeypatch.setattr(Extract, "runs", lambda self, page: pytest.fail("ran the extractors again"))
+    second = cached.clean(_PAGE, html=True)
+    assert first.text == second.text == expected.text
+    assert first.metadata == second.metadata == expected.metadata
+    stage = next(s for s in cached.stages if isinstance(s, CachedExtract))
+    assert (stage.hits, stage.misses) == (1, 1)
+    # another page, or a setting the runs depend on, is another entry: nothing stale is read
+    monkeypatch.undo()
+    with_cache(plain, tmp_path).clean(_PAGE.replace("Monday", "Tuesday"), html=True)
+    comments = tmp_path / "comments.toml"
+    comments.write_text("[settings.extract]\ninclude_comments = true\n", encoding="utf-8")
+    with_cache(Cleaner(load_rules(settings=[comments])), tmp_path).clean(_PAGE, html=True)
+    assert len(list(tmp_path.glob("*/*.json"))) == 3 and entry.exists()
+    # a setting only the merge reads shares the entry: tuning it is what the cache is for
+    gap = tmp_path / "gap.toml"
+    gap.write_text("[settings.extract]\ntail_gap = 9\n", encoding="utf-8")
+    monkeypatch.setattr(Extract, "runs", lambda self, page: pytest.fail("ran the extractors again"))
+    with_cache(Cleaner(load_rules(settings=[gap])), tmp_path).clean(_PAGE, html=True)

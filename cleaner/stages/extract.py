@@ -136,15 +136,33 @@ class Extract(Stage):
             got = self._carried[1]
             edit = self.edit(got["rule"], 0, len(doc.text), doc.text, got["text"], got["reason"])
             return StageResult(edits=(edit,), metadata=got["metadata"])
+        return self.choose(doc.text, *self.runs(doc.text))
+
+    #: The settings :meth:`runs` reads: what the extractors find depends on the page and on these only
+    #: (a cache of the runs keys on them; every other setting is :meth:`choose`'s).
+    RUN_SETTINGS = (
+        "recall_lines",
+        "fallback_chars",
+        "include_comments",
+        "recall_comments",
+        "include_tables",
+        "justext_fallback",
+        "max_date",
+    )
+
+    def runs(self, page: str) -> tuple[dict[str, Any], str | None, str, str | None]:
+        """What the extractors find in ``page``, all :meth:`choose` decides from: the precision run's
+        dict, the recall run's text (None: not run), the comments the recall run set apart, and jusText's
+        paragraphs (None: not run). The slow part of the stage, and a function of the page and of
+        :attr:`RUN_SETTINGS` (benchmarks/extract_cache.py keeps it on disk between benchmark runs)."""
         s = self.settings
-        tree = parse(doc.text)
+        tree = parse(page)
         precise = _extract(tree, s, "precision", metadata=True)
         recalled, thread = None, ""
         if s.recall_lines or (s.fallback_chars and len(precise.get("text") or "") < s.fallback_chars):
             found = _extract(tree, s, "recall", metadata=False)
             recalled, thread = found.get("text") or "", found.get("comments") or ""
-        paragraphs = fallback_paragraphs(tree, s, precise, recalled, thread)
-        return self.choose(doc.text, precise, recalled, thread, paragraphs)
+        return precise, recalled, thread, fallback_paragraphs(tree, s, precise, recalled, thread)
 
     def with_precise(self, precise: str, recalled: str) -> str:
         """The recall run's text whole, with what the precision run found (see :func:`restored`)."""
