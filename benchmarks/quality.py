@@ -67,7 +67,6 @@ from typing import Any
 
 import regex
 
-from benchmarks.extract_cache import with_cache
 from cleaner import Cleaner, CleanResult, RuleError
 from cleaner.rules import load_rules
 
@@ -462,7 +461,8 @@ def notes(results: list[dict]) -> list[str]:
     return out
 
 
-def _versions() -> dict:
+def package_versions() -> dict:
+    """The versions of cleaner and of the extractors a run's figures depend on, as installed."""
     found = {}
     for package in ("cleaner", "trafilatura", "justext", "lxml"):
         with suppress(PackageNotFoundError):
@@ -540,6 +540,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.cache_dir:
+        from benchmarks.extract_cache import with_cache  # it builds on this module
+
         cleaner = with_cache(cleaner, args.cache_dir)
 
     results, gold_results = [], []
@@ -579,7 +581,7 @@ def main(argv: list[str] | None = None) -> int:
             "limit": args.limit,
             "rules": args.rules,
             "settings": args.settings,
-            "versions": _versions(),
+            "versions": package_versions(),
             "results": results,
             "gold": gold_results,
         }

@@ -13,11 +13,12 @@ location stubs). Two rule kinds:
   ending in a colon (a list it introduces), any line with digits or a "label: value" pair (prices,
   figures, fact boxes), and any line ending in a comma or semicolon (a poem's or a letter's line). The
   first line of the document is never part of a run, since that is where the headline stands. Nor is a
-  paragraph hard-wrapped into short lines (old pages, e-mail, plain-text sites): lines joined by one of the
-  rule's ``joiners`` (lower-case words that leave a sentence open, "and", "of", "the"), a line ending in
-  one or the next line starting with one, are read as one chain, and a chain of ``prose_words`` words or
-  more is a paragraph, not menu items. A wrapped menu item ("Link / to Race Center") is a chain too
-  short for that.
+  paragraph hard-wrapped into short lines (old pages, e-mail, plain-text sites): a line that does not end
+  like a sentence and is carried on by the next (the next starts in lower case, or one of the two has one
+  of the rule's ``joiners`` at the break, lower-case words that leave a sentence open: "... and", "the
+  ...") is read as one chain with it, and a chain of ``prose_words`` words or more that ends like a
+  sentence, or breaks at a joiner at least half the time, is a paragraph, not menu items (see
+  :func:`wrapped`). A wrapped menu item ("Link / to Race Center") is a chain too short for that.
 """
 
 from __future__ import annotations
@@ -114,7 +115,7 @@ def find_runs(rule: Rule, left: Sequence[Line]) -> list[Line]:
     ]
     if not any(short[:body_start]) and not any(short[body_end + 1 :]):
         return []  # nothing outside the body a run could be made of (most texts, after the first pass)
-    for k, j in wrapped(norms, frozenset(rule.param("joiners", ())), prose_words):
+    for k, j in wrapped(norms, counts, frozenset(rule.param("joiners", ())), prose_words):
         short[k : j + 1] = [False] * (j + 1 - k)
     out: list[Line] = []
     k = 0
@@ -132,12 +133,14 @@ def find_runs(rule: Rule, left: Sequence[Line]) -> list[Line]:
     return out
 
 
-def wrapped(norms: Sequence[str], joiners: frozenset[str], prose_words: int) -> list[tuple[int, int]]:
+def wrapped(
+    norms: Sequence[str], counts: Sequence[int], joiners: frozenset[str], prose_words: int
+) -> list[tuple[int, int]]:
     """The spans ``(first, last)`` of lines that are one paragraph hard-wrapped, ``prose_words`` words or
-    more in all. Each line but the last is carried on by the next: it does not end like a sentence, and
-    the next starts in lower case, or one of the two has a joiner at the break ("... and" / "the ...").
-    A span ends like a sentence, or at least half its breaks fall at a joiner: a menu in lower case
-    ("home", "news", "contact us") has neither."""
+    more in all (``counts``: each line's words, counted at least that far). Each line but the last is
+    carried on by the next: it does not end like a sentence, and the next starts in lower case, or one of
+    the two has a joiner at the break ("... and" / "the ..."). A span ends like a sentence, or at least
+    half its breaks fall at a joiner: a menu in lower case ("home", "news", "contact us") has neither."""
 
     def joined(k: int) -> int:
         """0: line ``k`` is not carried on by the next; 1: carried on; 2: carried on at a joiner."""
@@ -160,7 +163,7 @@ def wrapped(norms: Sequence[str], joiners: frozenset[str], prose_words: int) -> 
         if (
             j > k
             and (ends_sentence(norms[j]) or 2 * strong >= j - k)
-            and sum(word_count_upto(norms[i], prose_words) for i in range(k, j + 1)) >= prose_words
+            and sum(counts[k : j + 1]) >= prose_words
         ):
             spans.append((k, j))
         k = j + 1
