@@ -213,6 +213,47 @@ def test_no_title_when_nothing_heading_like_is_above_the_block(only_mainblock):
     assert result.text == "\n\n".join(PARAGRAPHS) + "\n"
 
 
+@pytest.mark.parametrize(
+    "above",
+    [
+        # a byline and a dateline that would fill headline_window
+        ["Posted by Jane Doe on 4 March 2025", "Jane Doe", "10:32 AM EDT", "Share this"],
+        # a date with a section's name before it, a photo credit
+        ["The Consumer March 4, 2025, 10:32 am", "Jim Wilson/The New York Times", "Share this"],
+        # the byline's words a line each, and a comment count
+        ["by", "Jane Doe", "on Tue March 4, 2025 @10:32AM", "0"],
+    ],
+    ids=["byline-and-dateline", "section-date-and-credit", "split-byline"],
+)
+def test_headline_is_found_above_the_byline_and_dateline(only_mainblock, above):
+    page = "\n".join(["Home", "News", HEADLINE, *above, *PARAGRAPHS, "Contact"])
+    result = only_mainblock.clean(page)
+    assert result.metadata.get("title") == HEADLINE
+    assert result.text == "\n\n".join([HEADLINE, *PARAGRAPHS]) + "\n"
+
+
+@pytest.mark.parametrize(
+    "headline",
+    ["May 5 protests turn violent in the capital", "By the numbers: the council's new budget"],
+)
+def test_a_headline_that_starts_like_a_date_or_byline_is_still_one(only_mainblock, headline):
+    page = "\n".join(["Home", "News", headline, *PARAGRAPHS, "Contact"])
+    assert only_mainblock.clean(page).metadata.get("title") == headline
+
+
+def test_the_line_above_the_byline_comes_before_a_longer_standfirst(only_mainblock):
+    standfirst = "A decade of debate over the crossing ends with a council vote on Tuesday"
+    page = "\n".join(["Home", "News", HEADLINE, "By Jane Doe", standfirst, *PARAGRAPHS, "Contact"])
+    assert only_mainblock.clean(page).metadata.get("title") == HEADLINE
+
+
+def test_a_pager_link_to_the_next_post_is_not_the_headline(only_mainblock):
+    page = "\n".join(["Home", "« Council meets on the river crossing plans", *PARAGRAPHS, "Contact"])
+    result = only_mainblock.clean(page)
+    assert "title" not in result.metadata
+    assert result.text == "\n\n".join(PARAGRAPHS) + "\n"
+
+
 # --- the edit record ------------------------------------------------------------------------------
 
 

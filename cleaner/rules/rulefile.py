@@ -126,8 +126,14 @@ def _rule(
     return None if failures else rule
 
 
+# A pattern in verbose mode ("(?x)" first) may be laid out over several lines: there a line break is
+# white space, and a long pattern (mainblock's byline) is readable only so. Elsewhere it is a mistake.
+_VERBOSE = regex.compile(r"\(\?[a-wyz]*x")
+
+
 def _pattern(source: str, key: str, bad) -> regex.Pattern | None:
-    controls = [c for c in source if unicodedata.category(c) == "Cc"]
+    layout = "\n" if _VERBOSE.match(source) else ""
+    controls = [c for c in source if unicodedata.category(c) == "Cc" and c not in layout]
     if controls:
         bad(
             f"{key!r} contains control character {controls[0]!r}",
