@@ -12,7 +12,10 @@ location stubs). Two rule kinds:
   inside the body is a list or a set of subheadings and stays, and so does a run right under a line
   ending in a colon (a list it introduces), any line with digits or a "label: value" pair (prices,
   figures, fact boxes), and any line ending in a comma or semicolon (a poem's or a letter's line). The
-  first line of the document is never part of a run, since that is where the headline stands. Nor is a
+  first line of the document is never part of a run, since that is where the headline stands, nor the
+  last line of a run that reaches the body when it has three words or more: that is the headline under
+  the page's menu (dragnet's headline found on 198 of 361 pages, up from 189; text F1 dragnet +0.0002,
+  cleaneval +0.0001, the others unchanged). Nor is a
   paragraph hard-wrapped into short lines (old pages, e-mail, plain-text sites): a line that does not end
   like a sentence and is carried on by the next (the next starts in lower case, or one of the two has one
   of the rule's ``joiners`` at the break, lower-case words that leave a sentence open: "... and", "the
@@ -128,7 +131,9 @@ def find_runs(rule: Rule, left: Sequence[Line]) -> list[Line]:
             j += 1
         introduced = k > 0 and norms[k - 1].endswith(":")  # "... in ten points:" opens a list, not a menu
         if j - k >= min_lines and not introduced:
-            out.extend(left[k:j])
+            # the run's last line, right above the body, of three words or more: the headline (see above)
+            headline = j == body_start and counts[j - 1] >= 3
+            out.extend(left[k : j - 1 if headline else j])
         k = j
     return out
 
