@@ -222,8 +222,10 @@ def test_no_title_when_nothing_heading_like_is_above_the_block(only_mainblock):
         ["The Consumer March 4, 2025, 10:32 am", "Jim Wilson/The New York Times", "Share this"],
         # the byline's words a line each, and a comment count
         ["by", "Jane Doe", "on Tue March 4, 2025 @10:32AM", "0"],
+        # an agency with a relative time, a press office's contact line
+        ["Reuters – 1 hour 24 minutes ago", "Media Inquiries: Jane Doe, jane.doe@example.org", "Share this"],
     ],
-    ids=["byline-and-dateline", "section-date-and-credit", "split-byline"],
+    ids=["byline-and-dateline", "section-date-and-credit", "split-byline", "agency-and-contact"],
 )
 def test_headline_is_found_above_the_byline_and_dateline(only_mainblock, above):
     page = "\n".join(["Home", "News", HEADLINE, *above, *PARAGRAPHS, "Contact"])
@@ -245,6 +247,17 @@ def test_the_line_above_the_byline_comes_before_a_longer_standfirst(only_mainblo
     standfirst = "A decade of debate over the crossing ends with a council vote on Tuesday"
     page = "\n".join(["Home", "News", HEADLINE, "By Jane Doe", standfirst, *PARAGRAPHS, "Contact"])
     assert only_mainblock.clean(page).metadata.get("title") == HEADLINE
+
+
+def test_a_list_of_tags_is_not_the_headline_but_a_headline_of_four_items_is(only_mainblock):
+    # longer than the headline, so only its shape keeps it from being taken for one
+    tags = "Economic History, Monetary Economics, Federal Reserve, Inflation Risk, Wall Street, Central Banks"
+    tags += ", Shadow Banking"
+    page = "\n".join(["Home", HEADLINE, tags, *PARAGRAPHS, "Contact"])
+    assert only_mainblock.clean(page).metadata.get("title") == HEADLINE
+    listed = "Terrible, Horrible, No Good, Very Bad Day"
+    page = "\n".join(["Home", "News", listed, *PARAGRAPHS, "Contact"])
+    assert only_mainblock.clean(page).metadata.get("title") == listed
 
 
 def test_a_pager_link_to_the_next_post_is_not_the_headline(only_mainblock):

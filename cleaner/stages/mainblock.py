@@ -679,12 +679,20 @@ def _headline(norms: Sequence[str], counts: Sequence[int], first: int, params: R
 
 def _heading_like(norm: str, count: int, params: Rule) -> bool:
     """A line that can be a headline or subheading: 3 to ``headline_words`` words, one phrase, no closing
-    punctuation."""
+    punctuation, and not a list of five items or more of three words at most (a post's tags or
+    categories: "Economic History, Economics, Federal Reserve, Inflation, Wall Street"; a headline may
+    list four: "Terrible, Horrible, No Good, Very Bad Day")."""
     return (
         3 <= count <= params.param("headline_words", 25)
         and not norm.endswith(_HEADLINE_ENDS)
         and not _SENTENCES.search(norm)
+        and not _tag_list(norm)
     )
+
+
+def _tag_list(norm: str) -> bool:
+    items = norm.split(", ")
+    return len(items) >= 5 and all(word_count(item) <= 3 for item in items)
 
 
 def _spans(rows: Sequence[Line], i: int, j: int, spare: int | None) -> list[tuple[int, int]]:
