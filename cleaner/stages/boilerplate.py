@@ -14,13 +14,12 @@ location stubs). Two rule kinds:
   figures, fact boxes), and any line ending in a comma or semicolon (a poem's or a letter's line). The
   first line of the document is never part of a run, since that is where the headline stands, nor the
   last line of a run that reaches the body when it has three words or more: that is the headline under
-  the page's menu (dragnet's headline found on 198 of 361 pages, up from 189; text F1 dragnet +0.0002,
-  cleaneval +0.0001, the others unchanged). Nor is a
-  paragraph hard-wrapped into short lines (old pages, e-mail, plain-text sites): a line that does not end
-  like a sentence and is carried on by the next (the next starts in lower case, or one of the two has one
-  of the rule's ``joiners`` at the break, lower-case words that leave a sentence open: "... and", "the
-  ...") is read as one chain with it, and a chain of ``prose_words`` words or more that ends like a
-  sentence, or breaks at a joiner at least half the time, is a paragraph, not menu items (see
+  the page's menu. Nor is a paragraph hard-wrapped into short lines (old pages, e-mail, plain-text
+  sites): a line that does not end like a sentence and is carried on by the next (the next starts in
+  lower case, or one of the two has one of the rule's ``joiners`` at the break, lower-case words that
+  leave a sentence open: "... and", "the ...") is read as one chain with it, and a chain of
+  ``prose_words`` words or more that ends like a sentence, or breaks at a joiner at least half the time,
+  is a paragraph, not menu items (see
   :func:`wrapped`). A wrapped menu item ("Link / to Race Center") is a chain too short for that.
 """
 

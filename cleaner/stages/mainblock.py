@@ -651,10 +651,7 @@ def _headline(norms: Sequence[str], counts: Sequence[int], first: int, params: R
     longest, not the nearest, as a photo caption or standfirst often sits between headline and body. A
     line of three parts or more between bars (:data:`_BARS`) comes after every other: that is a
     breadcrumb ("Home » BMW » X6"), a menu or the page's title bar with its site name and tagline, and
-    it is often the longest. Text F1 against the byline-blind search: scrapinghub +0.0002,
-    trafilatura_eval 0, cleaneval +0.0001, dragnet -0.0007 (its gold keeps the bylines and dates
-    this no longer takes for the headline); the headline of dragnet's pages (its gold's first line,
-    on the 361 where that is a heading-like line of the page) found on 189, up from 107."""
+    it is often the longest."""
     window, longest = params.param("headline_window", 3), params.param("headline_words", 25)
     if counts[first] <= longest and norms[first].endswith(("?", "!")):
         return first
