@@ -34,6 +34,12 @@ What runs, on the same documents of ``<bench>/splits/<dataset>.<split>.txt`` in 
   Where the gold keeps readers' comments, the words lost from them are counted apart (by aligning each
   body's words with the output's), with the words the comment-section rules removed.
 
+Under the table, how often the cleaner found the headline: on the pages whose gold starts with a
+heading-like line (3 to 25 words, no closing stop, no digit) that is also a line of the page's text (dragnet's
+gold puts the title first; the other sets' gold bodies mostly start with a paragraph), the cleaner's
+headline (``metadata["headline"]`` or ``["title"]``, see :func:`body_only`) is that line, another one,
+or none.
+
 ``cleaner`` and ``cleaner_body`` are two scores of one cleaning call per document: nothing is cleaned
 twice in a run. Every F1 comes from the bench's own ``score.py`` (imported from the bench directory, not
 copied): the shingle metric for scrapinghub, cleaneval and dragnet, the snippet metric for
@@ -209,6 +215,37 @@ def body_only(result: CleanResult) -> str:
     return result.text
 
 
+def gold_headline(body: str, page_text: str) -> str | None:
+    """The gold body's first line when it reads as the page's headline: 3 to 25 words, no closing stop,
+    no digit, and a line of the page's text as it stands (white space collapsed). None when the gold
+    starts with a paragraph, as most gold bodies without titles do, or with a line the page lacks."""
+    first = " ".join(next((ln for ln in body.splitlines() if ln.strip()), "").split())
+    if not 3 <= len(first.split()) <= 25 or first.endswith((".", ":")) or any(c.isdigit() for c in first):
+        return None  # a digit: too often a dateline or byline ("Monday, November 12, 2012, by ...")
+    return first if first in {" ".join(ln.split()) for ln in page_text.splitlines()} else None
+
+
+def headline_outcome(result: CleanResult, expected: str) -> str:
+    """``found``, ``other`` (another line was taken for the headline) or ``none``."""
+    head = result.metadata.get("headline") or result.metadata.get("title")
+    if not head:
+        return "none"
+    return "found" if " ".join(head.split()) == expected else "other"
+
+
+def headline_lines(results: list[dict]) -> list[str]:
+    """One line per cleaner row that measured headlines (see the module docstring)."""
+    out = []
+    for r in results:
+        h = r.get("headline")
+        if h and h["pages"]:
+            out.append(
+                f"- {r['dataset']}/{r['mode']}: headline found on {h['found']} of {h['pages']} pages "
+                f"whose gold starts with one ({h['other']} another line, {h['none']} none)"
+            )
+    return out
+
+
 def run_tool(
     score: ModuleType,
     dataset: str,
@@ -234,6 +271,7 @@ def run_tool(
     if against_article:
         names += (f"{name}_vs_article",)
     per_doc: dict[str, list[dict]] = {n: [] for n in names}
+    headlines: Counter[str] = Counter()
     statuses: Counter[str] = Counter()
     errors = 0
     first_error = None
@@ -260,6 +298,12 @@ def run_tool(
             if out.error and status == "failed":
                 first_error = first_error or f"{doc_id}: {out.error[:200]}"
             outputs = {name: out.text, f"{name}_body": body_only(out)}
+            if metric == "shingle":
+                page_text = doc if mode == "text" else score.read_input(dataset, doc_id, "text", "str")
+                expected = gold_headline(gold[doc_id]["articleBody"], page_text)
+                if expected:
+                    headlines["pages"] += 1
+                    headlines[headline_outcome(out, expected)] += 1
             if against_article:
                 outputs[f"{name}_vs_article"] = out.text
         for row_name, text in outputs.items():
@@ -300,6 +344,8 @@ def run_tool(
                 "per_doc": docs,
             }
         )
+        if row_name == name and headlines:
+            results[-1]["headline"] = {k: headlines[k] for k in ("pages", "found", "other", "none")}
     return results
 
 
@@ -565,6 +611,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if results:
         print(markdown_table(results))
+    extra = headline_lines(results)
+    if extra:
+        print("\n" + "\n".join(extra))
     extra = notes(results)
     if extra:
         print("\n" + "\n".join(extra))

@@ -84,6 +84,24 @@ def test_body_only_drops_the_headline_the_cleaner_put_first():
     assert quality.body_only(html) == quality.body_only(text) == quality.body_only(other) == "Body.\n"
 
 
+def test_the_headline_measure_takes_a_gold_that_starts_with_a_heading_of_the_page():
+    from cleaner import CleanResult
+
+    page = "Home\nCouncil approves the new bridge\nBy Jane Doe\nThe council voted on Tuesday.\n"
+    body = "Council approves the new bridge\nThe council voted on Tuesday.\n"
+    assert quality.gold_headline(body, page) == "Council approves the new bridge"
+    # a paragraph, a dateline, a line the page lacks: no headline to find
+    assert quality.gold_headline("The council voted on Tuesday.\n", page) is None
+    assert quality.gold_headline("Tuesday, March 4, 2025, by Jane Doe\nText.", page) is None
+    assert quality.gold_headline("Bridge plan approved at last\nText.", page) is None
+    expected = "Council approves the new bridge"
+    found = CleanResult("", "cleaned", metadata={"title": "Council  approves the new bridge"})
+    other = CleanResult("", "cleaned", metadata={"headline": "By Jane Doe"})
+    none = CleanResult("", "cleaned", metadata={})
+    outcomes = [quality.headline_outcome(r, expected) for r in (found, other, none)]
+    assert outcomes == ["found", "other", "none"]
+
+
 def test_gold_words_are_counted_as_score_py_tokenises():
     assert quality.words("It's 3 o'clock, it's late.") == {
         "It": 1,
