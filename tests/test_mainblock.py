@@ -224,8 +224,20 @@ def test_no_title_when_nothing_heading_like_is_above_the_block(only_mainblock):
         ["by", "Jane Doe", "on Tue March 4, 2025 @10:32AM", "0"],
         # an agency with a relative time, a press office's contact line
         ["Reuters – 1 hour 24 minutes ago", "Media Inquiries: Jane Doe, jane.doe@example.org", "Share this"],
+        # German, French and Spanish bylines and datelines
+        ["Von Anna Müller", "Veröffentlicht am 12. März 2025, 14:05 Uhr", "dpa – vor 3 Stunden"],
+        ["Par Jean Dupont", "Publié le 12 mars 2025 à 14h05", "Partager"],
+        ["Por María García", "12 de marzo de 2025", "Compartir"],
     ],
-    ids=["byline-and-dateline", "section-date-and-credit", "split-byline", "agency-and-contact"],
+    ids=[
+        "byline-and-dateline",
+        "section-date-and-credit",
+        "split-byline",
+        "agency-and-contact",
+        "german",
+        "french",
+        "spanish",
+    ],
 )
 def test_headline_is_found_above_the_byline_and_dateline(only_mainblock, above):
     page = "\n".join(["Home", "News", HEADLINE, *above, *PARAGRAPHS, "Contact"])
@@ -236,7 +248,12 @@ def test_headline_is_found_above_the_byline_and_dateline(only_mainblock, above):
 
 @pytest.mark.parametrize(
     "headline",
-    ["May 5 protests turn violent in the capital", "By the numbers: the council's new budget"],
+    [
+        "May 5 protests turn violent in the capital",
+        "By the numbers: the council's new budget",
+        "Von der Leyen visits the harbour town",
+        "Par ailleurs, the harbour town votes again",
+    ],
 )
 def test_a_headline_that_starts_like_a_date_or_byline_is_still_one(only_mainblock, headline):
     page = "\n".join(["Home", "News", headline, *PARAGRAPHS, "Contact"])
