@@ -253,6 +253,8 @@ def test_headline_is_found_above_the_byline_and_dateline(only_mainblock, above):
         "By the numbers: the council's new budget",
         "Von der Leyen visits the harbour town",
         "Par ailleurs, the harbour town votes again",
+        "Harbour town sets its vote for May 5",
+        "Von Sprachregeln, Gender-Politik und ganz normalem Deutsch",
     ],
 )
 def test_a_headline_that_starts_like_a_date_or_byline_is_still_one(only_mainblock, headline):
