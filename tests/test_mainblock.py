@@ -279,6 +279,15 @@ def test_a_list_of_tags_is_not_the_headline_but_a_headline_of_four_items_is(only
     assert only_mainblock.clean(page).metadata.get("title") == listed
 
 
+def test_a_very_long_line_above_the_block_is_not_tried_as_a_byline(cleaner):
+    # The byline pattern takes time in the square of a line's length: tried on this line, it ran past
+    # the rule's pattern time limit and the document failed.
+    page = "\n".join(["Home", "News", "a" * 20_000, *PARAGRAPHS, "Contact"])
+    result = cleaner.clean(page)
+    assert result.status == "cleaned", result.error
+    assert all(p in result.text for p in PARAGRAPHS)
+
+
 def test_a_pager_link_to_the_next_post_is_not_the_headline(only_mainblock):
     page = "\n".join(["Home", "« Council meets on the river crossing plans", *PARAGRAPHS, "Contact"])
     result = only_mainblock.clean(page)
