@@ -288,6 +288,13 @@ def test_a_very_long_line_above_the_block_is_not_tried_as_a_byline(cleaner):
     assert all(p in result.text for p in PARAGRAPHS)
 
 
+def test_a_currency_ticker_is_not_the_headline(only_mainblock):
+    page = "\n".join(["Home", "News", "P 0.513 = ¥ 1.00", *PARAGRAPHS, "Contact"])
+    result = only_mainblock.clean(page)
+    assert "title" not in result.metadata
+    assert result.text == "\n\n".join(PARAGRAPHS) + "\n"
+
+
 def test_a_pager_link_to_the_next_post_is_not_the_headline(only_mainblock):
     page = "\n".join(["Home", "« Council meets on the river crossing plans", *PARAGRAPHS, "Contact"])
     result = only_mainblock.clean(page)

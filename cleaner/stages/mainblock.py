@@ -129,6 +129,8 @@ _HEADLINE_ENDS = (".", ",", ":", ";", "|")
 # Text F1 with the headline: dragnet +0.0003, trafilatura_eval +0.0004, the others unchanged, no page
 # down (the bodies unchanged: only which line is kept as the headline moved).
 _BARS = regex.compile(r" (?:[-–—|»›>/:•·]{1,2}) ")
+# A word of three letters or more: a headline has two at least.
+_WORDS = regex.compile(r"\p{L}{3,}")
 # The longest line the byline pattern is tried on: a byline or dateline is a short line, and the pattern's
 # leading ".*" alternatives take time in the square of a line's length (0.5 s on 5,000 characters).
 _BYLINE_CHARS = 300
@@ -681,14 +683,16 @@ def _headline(norms: Sequence[str], counts: Sequence[int], first: int, params: R
 
 def _heading_like(norm: str, count: int, params: Rule) -> bool:
     """A line that can be a headline or subheading: 3 to ``headline_words`` words, one phrase, no closing
-    punctuation, and not a list of five items or more of three words at most (a post's tags or
+    punctuation, not a list of five items or more of three words at most (a post's tags or
     categories: "Economic History, Economics, Federal Reserve, Inflation, Wall Street"; a headline may
-    list four: "Terrible, Horrible, No Good, Very Bad Day")."""
+    list four: "Terrible, Horrible, No Good, Very Bad Day"), and with two words of three letters or
+    more (not a ticker's "P 0.513 = ¥ 1.00" or a price range)."""
     return (
         3 <= count <= params.param("headline_words", 25)
         and not norm.endswith(_HEADLINE_ENDS)
         and not _SENTENCES.search(norm)
         and not _tag_list(norm)
+        and len(_WORDS.findall(norm)) >= 2
     )
 
 
