@@ -19,8 +19,8 @@ location stubs). Two rule kinds:
   lower case, or one of the two has one of the rule's ``joiners`` at the break, lower-case words that
   leave a sentence open: "... and", "the ...") is read as one chain with it, and a chain of
   ``prose_words`` words or more that ends like a sentence, or breaks at a joiner at least half the time,
-  is a paragraph, not menu items (see
-  :func:`wrapped`). A wrapped menu item ("Link / to Race Center") is a chain too short for that.
+  is a paragraph, not menu items (see :func:`wrapped`). A wrapped menu item ("Link / to Race Center") is
+  a chain too short for that.
 """
 
 from __future__ import annotations

@@ -124,10 +124,9 @@ GAP_KIND = {
     ),
 }
 _HEADLINE_ENDS = (".", ",", ":", ";", "|")
-# A bar between the parts of a breadcrumb, a menu or a title bar: " | ", " » ", " – ", " - ", " :: ". Two
-# of them in a heading-like line rank it below every other candidate for the headline (see _headline).
-# Text F1 with the headline: dragnet +0.0003, trafilatura_eval +0.0004, the others unchanged, no page
-# down (the bodies unchanged: only which line is kept as the headline moved).
+# A bar between the parts of a breadcrumb, a menu or a title bar: " | ", " » ", " – ", " - ", " :: ",
+# " • ", " › ", " > ", " / ". Two of them in a heading-like line rank it below every other candidate for
+# the headline (see _headline).
 _BARS = regex.compile(r" (?:[-–—|»›>/:•·]{1,2}) ")
 # A word of three letters or more: a headline has two at least.
 _WORDS = regex.compile(r"\p{L}{3,}")
