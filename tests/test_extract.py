@@ -442,3 +442,45 @@ def test_html_benchmark_callables_give_the_text_with_and_without_headline():
     full, body = html_mode.cleaner_full(html), html_mode.cleaner_body(html)
     assert full == "Bridge reopens\n\n" + body
     assert body.startswith(PARAGRAPHS[0])
+
+
+# --- a blog's banner taken for the title ---------------------------------------------------------
+
+_POST = "The Dangerous Hubris of the Startup World"
+_BANNER_PAGE = (
+    "<html><head><title>{title}</title></head><body>"
+    '<div id="header"><h1><a href="{href}">Rand\'s Blog</a></h1></div>'
+    f'<div class="post"><h2>{_POST}</h2>'
+    + "".join(
+        f"<p>Paragraph {i} of the post says something long enough to be taken for article text by the "
+        "extractor, with several clauses and a full stop at the end.</p>"
+        for i in range(6)
+    )
+    + '</div><div id="footer"><a href="/about">About</a></div></body></html>'
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "href", "expected"),
+    [
+        (f"{_POST} « Rand's Blog", "http://randfishkin.com/blog", _POST),
+        (f"Rand's Blog: {_POST}", "/", _POST),
+        (f"Rand's Blog » Blog Archive » {_POST}", "http://randfishkin.com/", _POST),
+        ("Rand's Blog", "/blog/", ""),  # the <title> holds nothing else: no headline rather than the name
+        (f"{_POST} « Rand's Blog", "/2012/11/the-dangerous-hubris", None),  # a link to a post: not a banner
+        (f"{_POST} « Rand's Blog", "/the-dangerous-hubris", None),
+    ],
+    ids=["name-last", "name-first", "wordpress-archive", "title-is-the-name", "post-link", "slug-link"],
+)
+def test_banner_title_takes_the_post_title_from_the_page_title(title, href, expected):
+    page = _BANNER_PAGE.format(title=title, href=href)
+    assert extract_module.banner_title(page, "Rand's Blog") == expected
+
+
+def test_a_blog_post_is_headed_by_its_title_not_the_blog_name():
+    page = _BANNER_PAGE.format(title=f"{_POST} « Rand's Blog", href="http://randfishkin.com/blog")
+    result = Cleaner().clean(page, html=True)
+    assert result.ok, result.error
+    assert result.text.startswith(_POST + "\n\n")
+    assert "Rand's Blog" not in result.text
+    assert result.metadata.get("source") == "Rand's Blog"  # the banner is the site's name, kept as such

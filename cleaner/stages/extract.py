@@ -60,6 +60,7 @@ from __future__ import annotations
 import copy
 import functools
 import hashlib
+import html
 import itertools
 from collections import Counter
 from dataclasses import dataclass
@@ -238,9 +239,16 @@ class Extract(Stage):
         title = headline(
             precise.get("title") or "", precise.get("sitename") or "", precise.get("hostname") or ""
         )
+        post = banner_title(page, title) if title else None
+        if post is not None:  # the title was the site's banner: the post's own, or none
+            meta.pop("title", None)
+            meta.setdefault("source", title)  # the banner is the site's name
+            title = post
         if s.include_headline and title and not body.lstrip().startswith(title):
             body = f"{title}\n\n{body}"
             meta["headline"] = title  # the line put first, so a user can tell it from the body
+            if post:
+                meta["title"] = post
         edit = self.edit(rule, 0, len(page), page, body, reason)
         return StageResult(edits=(edit,), metadata=meta)
 
@@ -564,6 +572,52 @@ def shared_share(precise: str, recalled: str) -> float:
 
 _TITLE_SEP = regex.compile(r"\s+(?:[|–—·•:]{1,2}|-)\s+")
 _DATE_LIKE = regex.compile(r"[\d\s./-]+")
+
+
+# A site's banner: an <h1> that is one link to the site's home or to a section of it ("/", "/blog/",
+# "http://example.typepad.com/seths_blog/"), not to a post's own page (a path of two parts or more).
+_BANNER = regex.compile(
+    r"<h1[^>]*>\s*<a\s[^>]*?href\s*=\s*[\"']([^\"']*)[\"'][^>]*>(.*?)</a>\s*</h1>", regex.S | regex.I
+)
+_PAGE_TITLE = regex.compile(r"<title[^>]*>(.*?)</title>", regex.S | regex.I)
+_MARKUP = regex.compile(r"<[^>]+>")
+# A path of one part at most, without the hyphens or digits of a post's slug ("/my-first-post").
+_HOME_PATH = regex.compile(r"(?:[a-z]+:)?(?://[^/]+)?/?(?:[^/.?#\d-]{1,30}/?)?", regex.I)
+# Separators between a <title>'s parts: at the start or end of what is left once the banner's name is
+# taken off ("Seth's Blog: The post", "The post « Rand's Blog", "» The post :zenhabits").
+_LEAD_SEP = regex.compile(r"\s*[|–—·•:»«-]{1,2}\s*")
+_TRAIL_SEP = regex.compile(r"\s*[|–—·•:»«-]{1,2}\s*$")
+_EDGE_SEPS = regex.compile(r"^[\s|–—·•:»«-]+|[\s|–—·•:»«-]+$")
+# What parts a <title> further ("Blog Archive » The post"); a post's title may hold ":" and " - ".
+_STRONG_SEP = regex.compile(r"\s+[|»«·•]\s+")
+
+
+def banner_title(page: str, title: str) -> str | None:
+    """The post's title when ``title`` (trafilatura's) is the site's banner instead, or None.
+
+    On many blogs the only <h1> is the site's name linking home ("<h1><a href="/blog">Rand's Blog</a>
+    </h1>"), and trafilatura takes it for the title, so every post was headed "Rand's Blog". The page's
+    <title> then carries both: "The Dangerous Hubris of the Startup World « Rand's Blog", "Seth's Blog:
+    The false choice of mediocrity". The post's title is the <title> less the banner's name at either
+    end; "" (no headline) when the <title> is nothing else."""
+
+    def text(fragment: str) -> str:
+        return " ".join(html.unescape(_MARKUP.sub(" ", fragment)).split())
+
+    name = title.casefold()
+    for m in _BANNER.finditer(page):
+        if text(m.group(2)).casefold() == name and _HOME_PATH.fullmatch(html.unescape(m.group(1))):
+            break
+    else:
+        return None
+    found = _PAGE_TITLE.search(page)
+    full = text(found.group(1)) if found else ""
+    if full.casefold().startswith(name) and _LEAD_SEP.match(full[len(name) :]):
+        parts = _STRONG_SEP.split(_EDGE_SEPS.sub("", full[len(name) :]))
+        return parts[-1]  # "Site » Blog Archive » The post": the part farthest from the name
+    if full.casefold().endswith(name) and _TRAIL_SEP.search(full[: len(full) - len(name)]):
+        return _STRONG_SEP.split(_EDGE_SEPS.sub("", full[: len(full) - len(name)]))[0]
+    return ""  # the <title> is the banner's name too, or holds it mid-way: no post title to take
 
 
 def headline(title: str, sitename: str, hostname: str) -> str:
