@@ -576,10 +576,12 @@ _DATE_LIKE = regex.compile(r"[\d\s./-]+")
 
 # A site's banner: an <h1> that is one link to the site's home or to a section of it ("/", "/blog/",
 # "http://example.typepad.com/seths_blog/"), not to a post's own page (a path of two parts or more).
+# Bounded repeats: a page of many unclosed <h1><a ...> must not make each match scan to its end.
 _BANNER = regex.compile(
-    r"<h1[^>]*>\s*<a\s[^>]*?href\s*=\s*[\"']([^\"']*)[\"'][^>]*>(.*?)</a>\s*</h1>", regex.S | regex.I
+    r"<h1[^>]*>\s*<a\s[^>]*?href\s*=\s*[\"']([^\"']{0,500})[\"'][^>]*>(.{0,300}?)</a>\s*</h1>",
+    regex.S | regex.I,
 )
-_PAGE_TITLE = regex.compile(r"<title[^>]*>(.*?)</title>", regex.S | regex.I)
+_PAGE_TITLE = regex.compile(r"<title[^>]*>(.{0,1000}?)</title>", regex.S | regex.I)
 _MARKUP = regex.compile(r"<[^>]+>")
 # A path of one part at most, without the hyphens or digits of a post's slug ("/my-first-post").
 _HOME_PATH = regex.compile(r"(?:[a-z]+:)?(?://[^/]+)?/?(?:[^/.?#\d-]{1,30}/?)?", regex.I)
