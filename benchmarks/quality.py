@@ -37,7 +37,7 @@ What runs, on the same documents of ``<bench>/splits/<dataset>.<split>.txt`` in 
 Under the table, how often the cleaner found the headline: on the pages whose gold starts with a
 heading-like line (3 to 25 words, no closing stop, no digit) that is also a line of the page's text (dragnet's
 gold puts the title first; the other sets' gold bodies mostly start with a paragraph), the cleaner's
-headline (``metadata["headline"]`` or ``["title"]``, see :func:`body_only`) is that line, another one,
+headline (:func:`cleaner_headline`) is that line, another one,
 or none.
 
 ``cleaner`` and ``cleaner_body`` are two scores of one cleaning call per document: nothing is cleaned
@@ -201,15 +201,19 @@ def tools_for(score: ModuleType, cleaner: Cleaner, dataset: str, mode: str, only
     return out
 
 
+def cleaner_headline(result: CleanResult) -> str | None:
+    """The headline the cleaner found: ``metadata["headline"]`` in HTML mode (from the page) and
+    ``metadata["title"]`` in text mode (the line ``mainblock`` kept above the article)."""
+    return result.metadata.get("headline") or result.metadata.get("title")
+
+
 def body_only(result: CleanResult) -> str:
-    """The cleaner's output without the headline it puts first.
+    """The cleaner's output without the headline it puts first (:func:`cleaner_headline`).
 
     The benchmarks' gold texts are article bodies without titles, so the headline DESIGN.md asks for
-    costs precision against them; this row shows what the body cleaning alone scores. The headline is
-    ``metadata["headline"]`` in HTML mode (from the page) and ``metadata["title"]`` in text mode (the
-    line ``mainblock`` kept above the article).
+    costs precision against them; this row shows what the body cleaning alone scores.
     """
-    head = result.metadata.get("headline") or result.metadata.get("title")
+    head = cleaner_headline(result)
     if head and result.text.startswith(head + "\n\n"):
         return result.text[len(head) + 2 :]
     return result.text
@@ -227,7 +231,7 @@ def gold_headline(body: str, page_text: str) -> str | None:
 
 def headline_outcome(result: CleanResult, expected: str) -> str:
     """``found``, ``other`` (another line was taken for the headline) or ``none``."""
-    head = result.metadata.get("headline") or result.metadata.get("title")
+    head = cleaner_headline(result)
     if not head:
         return "none"
     return "found" if " ".join(head.split()) == expected else "other"

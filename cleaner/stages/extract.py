@@ -587,9 +587,10 @@ _MARKUP = regex.compile(r"<[^>]+>")
 _HOME_PATH = regex.compile(r"(?:[a-z]+:)?(?://[^/]+)?/?(?:[^/.?#\d-]{1,30}/?)?", regex.I)
 # Separators between a <title>'s parts: at the start or end of what is left once the banner's name is
 # taken off ("Seth's Blog: The post", "The post « Rand's Blog", "» The post :zenhabits").
-_LEAD_SEP = regex.compile(r"\s*[|–—·•:»«-]{1,2}\s*")
-_TRAIL_SEP = regex.compile(r"\s*[|–—·•:»«-]{1,2}\s*$")
-_EDGE_SEPS = regex.compile(r"^[\s|–—·•:»«-]+|[\s|–—·•:»«-]+$")
+_SEPS = "|–—·•:»«-"
+_LEAD_SEP = regex.compile(rf"\s*[{_SEPS}]{{1,2}}")
+_TRAIL_SEP = regex.compile(rf"[{_SEPS}]{{1,2}}\s*$")
+_EDGE_SEPS = regex.compile(rf"^[\s{_SEPS}]+|[\s{_SEPS}]+$")
 # What parts a <title> further ("Blog Archive » The post"); a post's title may hold ":" and " - ".
 _STRONG_SEP = regex.compile(r"\s+[|»«·•]\s+")
 

@@ -7,29 +7,28 @@ and they sit before and after that run, in clusters.
 
 Two rule kinds, each a named mechanism with its parameters (``rules/mainblock.toml``):
 
-- ``block``: each non-blank line scores ``+words`` when it is prose (``prose_words`` words or more ending
-  like a sentence, or ``long_words`` words or more) and ``-(word_cost * words + line_cost)`` otherwise,
-  except a line of ``neutral_words`` words or more, which scores 0 (a line of a paragraph hard-wrapped at a
-  wide width, a long caption or table row: neither prose nor furniture) unless an ellipsis cuts it short, as
-  a teaser's summary is ("... - Jen Yamato"). The main block is the run of lines with the largest total,
-  found with the maximum-subarray scan of Finn et al.'s Body Text Extraction applied to lines instead of
-  tags. Lines before and after it go, except the headline: a heading-like line (``headline_words`` words
-  at most, not ending in ``.``, ``,`` or ``:``) within ``headline_window`` lines above the block stays,
-  and is recorded as ``title``. The lines of the byline and dateline (the ``byline`` pattern) are skipped
-  in that search, and the line right above them comes first; then the longest; one of three parts or
-  more between bars (a breadcrumb, a menu, a title bar with the site's name) only when no other line is
-  heading-like (see :func:`_headline`). A page that is mostly article
-  holds several blocks of prose (a blog's posts, sections after a list): a further block beside the main one
-  with ``second_block_words`` words of prose, scoring at least ``second_block_share`` of the main block, is
-  kept too, with what lies between; above the main block, one with ``above_block_words`` words of prose
-  whatever the main block's size (an article above its readers' thread). And nothing outside the block goes
-  unless something there shows page furniture: a line of at most ``furniture_words`` words that does not end
-  like a sentence (a menu item, a button). A clean article laid out a paragraph per line may have none, and
-  then its long title, standfirst or list of long items after the prose stays. How much furniture the cut
-  needs is the setting ``furniture_lines``: the lines the furniture stages (``furniture_stages``) removed
-  whole earlier in the document's run, which the pipeline passes on as ``Document.removed_lines``, count
-  toward it with those still outside the block. A page's text has usually lost some before it gets here; a
-  clean article has lost none and has few such lines. Those removed lines also separated parts of the page:
+- ``block``: each non-blank line scores ``+words`` when it is prose (``prose_words`` words or more ending like
+  a sentence, or ``long_words`` words or more) and ``-(word_cost * words + line_cost)`` otherwise, except a
+  line of ``neutral_words`` words or more, which scores 0 (a line of a paragraph hard-wrapped at a wide width,
+  a long caption or table row: neither prose nor furniture) unless an ellipsis cuts it short, as a teaser's
+  summary is ("... - Jen Yamato"). The main block is the run of lines with the largest total, found with the
+  maximum-subarray scan of Finn et al.'s Body Text Extraction applied to lines instead of tags. Lines before
+  and after it go, except the headline: a heading-like line (``headline_words`` words at most, not ending in
+  ``.``, ``,`` or ``:``) within ``headline_window`` lines above the block stays, and is recorded as ``title``.
+  The lines of the byline and dateline (the ``byline`` pattern) are skipped in that search, and the line right
+  above them comes first; then the longest; one of three parts or more between bars (a breadcrumb, a menu, a
+  title bar with the site's name) only when no other line is heading-like (see :func:`_headline`). A page that
+  is mostly article holds several blocks of prose (a blog's posts, sections after a list): a further block
+  beside the main one with ``second_block_words`` words of prose, scoring at least ``second_block_share`` of
+  the main block, is kept too, with what lies between; above the main block, one with ``above_block_words``
+  words of prose whatever the main block's size (an article above its readers' thread). And nothing outside
+  the block goes unless something there shows page furniture: a line of at most ``furniture_words`` words that
+  does not end like a sentence (a menu item, a button). A clean article laid out a paragraph per line may have
+  none, and then its long title, standfirst or list of long items after the prose stays. How much furniture
+  the cut needs is the setting ``furniture_lines``: the lines the furniture stages (``furniture_stages``)
+  removed whole earlier in the document's run, which the pipeline passes on as ``Document.removed_lines``,
+  count toward it with those still outside the block. A page's text has usually lost some before it gets here;
+  a clean article has lost none and has few such lines. Those removed lines also separated parts of the page:
   the share bar, tags and "Comments" heading between an article and the comment thread or teaser list after
   it. Gone, they no longer score against joining the two, so the scan charges ``seam_cost`` per line where a
   run of at least ``seam_lines`` lines of the ``seam_stages`` stood (``Document.removed_runs``) between two
