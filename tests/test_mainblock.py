@@ -23,6 +23,7 @@ from cleaner.stages.mainblock import (
     _furniture_outside,
     _further_blocks,
     _introduced,
+    _sections,
     _wrapped_prose,
     hard_wrapped,
     layout_table,
@@ -1044,3 +1045,58 @@ def test_charged_cut_is_a_fixed_point_without_canonical(ruleset):
     assert not result.warnings
     assert {e.step for e in _mainblock_edits(result)} == {1}  # the first pass's cut, none after it
     assert run.clean(result.text).text == result.text
+
+
+def _recipe_sections(ruleset, rows: list[str], first: int, last: int, seams=()) -> list[str]:
+    """The rows ``recipe-section`` spares outside the block [first, last]."""
+    rule = next(r for r in ruleset.rules["mainblock"] if r.id == "recipe-section")
+    counts = [word_count(row) for row in rows]
+    spared = _sections(rows, counts, first, last, (rule,), dict.fromkeys(seams, 20.0))
+    return [rows[k] for k in sorted(spared)]
+
+
+INTRO = [
+    "Once in a while I like to cook without meat, and this stir fry is the dish I make most often.",
+    "Frying the tofu until it is golden takes a little patience, but the rest of it is quick.",
+]
+
+
+def test_recipe_section_keeps_ingredients_and_steps_outside_the_block(ruleset):
+    rows = [*INTRO, "Pin", "Print", "Ingredients", "1/2 block of tofu", "120g noodles", "Some sprouts",
+            "2 tsp soy sauce", "Directions", "Fry the tofu and drain it.", "Add the noodles.",
+            "Serve it hot.", "Related recipes", "Leave a comment"]  # fmt: skip
+    assert _recipe_sections(ruleset, rows, 0, 1) == rows[4:13]
+
+
+def test_recipe_section_needs_quantities_or_sentences_under_its_heading(ruleset):
+    # a recipe site's menu under a "Preparation" heading: labels only
+    rows = [*INTRO, "Preparation", "Slow Cooker", "Bread Machine", "Baking", "Stovetop", "See All"]
+    assert _recipe_sections(ruleset, rows, 0, 1) == []
+    # too few lines of the kind for the lines under the heading
+    rows = [*INTRO, "Ingredients", "2 eggs", "Flour", "Milk", "Sugar", "Butter", "Salt", "Jam", "Shop now"]
+    assert _recipe_sections(ruleset, rows, 0, 1) == []
+
+
+def test_recipe_section_ends_at_a_question_and_keeps_the_last_quantitys_ingredient(ruleset):
+    rows = [*INTRO, "Zutaten", "300 ml", "Haferdrink", "80 g", "Haferflocken", "2", "kleine Äpfel",
+            "Wie gesund sind die Hauptzutaten?", "zurück zum Kochbuch", "4 Kommentare"]  # fmt: skip
+    assert _recipe_sections(ruleset, rows, 0, 1) == rows[2:9]
+
+
+def test_recipe_section_ends_where_an_earlier_stage_removed_a_run(ruleset):
+    rows = [*INTRO, "Ingredients", "2 eggs", "100 g flour", "1 cup milk", "5 min read", "3 comments"]
+    assert _recipe_sections(ruleset, rows, 0, 1, seams=[6]) == rows[2:6]
+    assert _recipe_sections(ruleset, rows, 0, 1) == rows[2:8]
+
+
+def test_recipe_heading_over_the_times_right_above_the_steps_joins_the_block(ruleset):
+    # "Zubereitung" over the recipe's times and one sentence, and the steps are the block: one line of
+    # the kind is enough
+    rows = ["Rezepte", "Zubereitung", "Arbeitszeit ca. 30 Minuten", "Für eine 26er Springform.", *INTRO]
+    assert _recipe_sections(ruleset, rows, 4, 5) == rows[1:4]
+    # the same lines with a line of more than item_words words between them and the block
+    longer = [*rows[:4], "Mehr Rezepte aus der Kategorie Kuchen und Torten für jeden Tag im Jahr", *INTRO]
+    assert _recipe_sections(ruleset, longer, 5, 6) == []
+    # a menu of that name right above the block: no line of the kind
+    menu = ["Rezepte", "Zubereitung", "Backen", "Kochen", "Alle Rezepte", *INTRO]
+    assert _recipe_sections(ruleset, menu, 5, 6) == []

@@ -5,7 +5,7 @@ But an article has a shape a page's furniture lacks: a run of long lines that en
 teaser headlines, bylines, share bars, footers and cookie notices are short or do not end like sentences,
 and they sit before and after that run, in clusters.
 
-Two rule kinds, each a named mechanism with its parameters (``rules/mainblock.toml``):
+Three rule kinds, each a named mechanism with its parameters (``rules/mainblock.toml``):
 
 - ``block``: each non-blank line scores ``+words`` when it is prose (``prose_words`` words or more ending like
   a sentence, or ``long_words`` words or more) and ``-(word_cost * words + line_cost)`` otherwise, except a
@@ -41,6 +41,11 @@ Two rule kinds, each a named mechanism with its parameters (``rules/mainblock.to
   run right under a sentence ending in a colon: the list it introduces, and a run of data (``data_share``
   of its lines figures, numbered items or quantities): a table flattened one cell a line, a recipe's
   ingredients.
+- ``section``: outside the block, a heading that opens a section of the article's own (a recipe's
+  "Ingredients" or "Directions") stays with the lines under it when they show the section's kind: lines
+  that start with a figure (quantities, numbered steps) or sentences, ``least`` of them and ``share`` of
+  those lines. A page's text often sets a recipe apart from its introduction by the card's times,
+  nutrition table and buttons, and no line of it scores as prose (see :func:`_sections`).
 
 It runs only on text laid out like a page's (a block per line, not paragraphs between blank lines; see
 :func:`one_block_per_line`), which also keeps it off the cleaner's own outputs, and not on text
@@ -122,6 +127,16 @@ GAP_KIND = {
         "list and stays; 0 = never (default 0)",
     ),
 }
+SECTION_KIND = {
+    "pattern": Field(REGEX, True, help="the heading line that opens the section (white space collapsed)"),
+    "max_words": Field(INT, help="longest heading, in words (default 5)"),
+    "max_lines": Field(INT, help="most lines of the section under its heading (default 40)"),
+    "item_words": Field(
+        INT, help="longest line of the section that is neither data nor a sentence (default 8)"
+    ),
+    "least": Field(INT, help="lines of data or sentences the section needs (default 3)"),
+    "share": Field(FLOAT, help="share of the section's lines that are data or sentences (default 0.5)"),
+}
 _HEADLINE_ENDS = (".", ",", ":", ";", "|")
 # A bar between the parts of a breadcrumb, a menu or a title bar: " | ", " » ", " – ", " - ", " :: ",
 # " • ", " › ", " > ", " / ". Two of them in a heading-like line rank it below every other candidate for
@@ -192,8 +207,8 @@ class MainBlock(Stage):
 
     name = "mainblock"
     Settings = MainBlockSettings
-    rule_kinds = {"block": BLOCK_KIND, "gap": GAP_KIND}
-    replace_kinds = ("block", "gap")
+    rule_kinds = {"block": BLOCK_KIND, "gap": GAP_KIND, "section": SECTION_KIND}
+    replace_kinds = ("block", "gap", "section")
     default_kind = "block"
     description = "text-only pages: everything outside the main block of prose (menus, teasers, footers)"
 
@@ -201,6 +216,10 @@ class MainBlock(Stage):
     def check_rule(cls, rule: Rule) -> list[str]:
         if rule.kind == "gap":
             return check_pair_examples(rule, lambda probe, text: _edits(probe, None, rule, text))
+        if rule.kind == "section":
+            # with the block kind's defaults, which cut whatever lies outside the block
+            default = Rule("", rule.stage, "block", "", (), ())
+            return check_pair_examples(rule, lambda probe, text: _edits(probe, default, None, text, (rule,)))
         return check_pair_examples(rule, lambda probe, text: _edits(probe, rule, None, text))
 
     def apply(self, doc: Document) -> StageResult:
@@ -214,8 +233,10 @@ class MainBlock(Stage):
         gap = next((r for r in self.rules if r.kind == "gap"), None)
         if block is None and gap is None:
             return StageResult()
+        sections = tuple(r for r in self.rules if r.kind == "section")
         seams, parting = self._seams(doc, self.settings.seam_stages, self.settings.parting_stages)
-        edits, headline = _find(self, block, gap, doc.text, self._furniture_needed(doc), seams, parting)
+        furniture = self._furniture_needed(doc)
+        edits, headline = _find(self, block, gap, doc.text, furniture, seams, parting, sections)
         return StageResult(edits=tuple(edits), metadata={"title": headline} if headline else {})
 
     def _furniture_needed(self, doc: Document) -> int:
@@ -361,8 +382,10 @@ def hard_wrapped(text: str) -> bool:
     return len(full) >= max(_WRAP_LEAST_LINES, _WRAP_FULL * wide) and 2 * breaks >= len(full)
 
 
-def _edits(stage, block: Rule | None, gap: Rule | None, text: str) -> list[Edit]:
-    return _find(stage, block, gap, text)[0]
+def _edits(
+    stage, block: Rule | None, gap: Rule | None, text: str, sections: Sequence[Rule] = ()
+) -> list[Edit]:
+    return _find(stage, block, gap, text, sections=sections)[0]
 
 
 def _find(
@@ -373,12 +396,13 @@ def _find(
     furniture: int = 1,
     seams: dict[int, float] | None = None,
     parting: dict[int, float] | None = None,
+    sections: Sequence[Rule] = (),
 ) -> tuple[list[Edit], str | None]:
     """The edits removing what lies outside the main block (``block``, when at least ``furniture``
     furniture-like lines lie there; the main scan charged ``seams`` before rows, see
     :meth:`MainBlock._seams`, and a further block after it the ``parting`` charges, see
-    :func:`_further_blocks`) and long non-prose runs in it (``gap``), and the headline kept above the
-    block, if any."""
+    :func:`_further_blocks`) but the article's own sections there (``sections``, see :func:`_sections`),
+    and long non-prose runs in it (``gap``), and the headline kept above the block, if any."""
     rows = [ln for ln in lines(text) if not ln.blank]
     if not rows:
         return [], None
@@ -407,9 +431,11 @@ def _find(
         if sum(counts[k] for k in good if first <= k <= last) < params.param("min_block_words", 40):
             return [], None
     doomed: list[tuple[int, int, Rule, str]] = []  # runs of rows [i, j) to remove
+    spared = {headline} if headline is not None else set()
     if block is not None and _furniture_outside(
         norms, counts, first, last, params.param("furniture_words", 0), furniture
     ):
+        spared |= _sections(norms, counts, first, last, sections, seams or {})
         if first > 0:
             doomed.append((0, first, block, "before the main block"))
         if last < len(rows) - 1:
@@ -428,7 +454,7 @@ def _find(
                     doomed.append((i, j, gap, f"{j - i} non-prose lines between paragraphs"))
     edits = []
     for i, j, rule, where in doomed:
-        for lo, hi in _spans(rows, i, j, headline):
+        for lo, hi in _spans(rows, i, j, spared):
             edits.append(stage.edit(rule.id, lo, hi, text, "", f"{rule.reason} ({where})"))
     edits.sort(key=lambda e: e.start)
     return edits, (norms[headline] if headline is not None else None)
@@ -574,6 +600,11 @@ _DATA_LINE = regex.compile(
 )
 
 
+# A line of a section's list that starts with a figure: a quantity ("125 g", "3 EL", "½ Tasse", in any case:
+# German units are nouns), a numbered step ("1."), a figure of a nutrition table.
+_QUANTITY = regex.compile(r"[\d½¼¾⅓⅔⅛]")
+
+
 def _data(run: Sequence[str], share: float) -> bool:
     """Is this run of short lines a table or a list of data: at least ``share`` of its lines figures,
     numbered items or quantities (:data:`_DATA_LINE`; ``share`` 0: never)?
@@ -694,16 +725,76 @@ def _heading_like(norm: str, count: int, params: Rule) -> bool:
     )
 
 
+def _sections(
+    norms: Sequence[str],
+    counts: Sequence[int],
+    first: int,
+    last: int,
+    rules: Sequence[Rule],
+    seams: dict[int, float],
+) -> set[int]:
+    """The rows outside the block [first, last] that are sections of the article: a heading a
+    ``section`` rule names (a recipe's "Ingredients", "Directions"), and the lines under it that start
+    with a figure (:data:`_QUANTITY`: "120g yellow noodles", "1 TL", "2."), sentences ("Stir fry to mix
+    well.") or short lines among them ("Mehl", "For the sauce:"), down to the last line of data or
+    sentence (and the ingredient under its quantity).
+
+    Such a section's lines are not prose to the block scan, and a page's text sets it apart from the
+    introduction by a nutrition table, times and buttons: the scan takes the introduction for the
+    article and the recipe for furniture. The lines must show the section's kind: ``least`` of them, and
+    ``share`` of those under the heading, data or sentences; a menu's heading ("Preparation" over "Slow
+    Cooker", "Baking", "See All") shows none. One of them is enough when the lines run into the block:
+    then the heading is the block's own ("Directions" over the recipe's times and "For a 26 cm tin.",
+    right above its steps). The section ends at a
+    question ("Wie gesund sind die Hauptzutaten?", a teaser), at a line of more than ``item_words`` words
+    that is neither, at a run of lines an earlier stage removed (``seams``), at the block, or after
+    ``max_lines`` lines."""
+    spared: set[int] = set()
+    for rule in rules:
+        heading, reach = rule.param("max_words", 5), rule.param("max_lines", 40)
+        item, least, share = rule.param("item_words", 8), rule.param("least", 3), rule.param("share", 0.5)
+        k = 0
+        while k < len(norms):
+            outside = not first <= k <= last and k not in spared
+            if not outside or counts[k] > heading or not rule.pattern.fullmatch(norms[k]):
+                k += 1
+                continue
+            end, shown, joins, j = k, 0, False, k + 1
+            while j < len(norms) and j - k <= reach:
+                if first <= j <= last:
+                    end, joins = j - 1, True
+                    break
+                if j in seams or norms[j].endswith("?"):
+                    break
+                if _QUANTITY.match(norms[j]) or (counts[j] >= 3 and ends_sentence(norms[j])):
+                    end, shown = j, shown + 1
+                elif counts[j] > item:
+                    break
+                j += 1
+            # a quantity alone on its line ("2 EL") names its ingredient on the next ("gehackte Nüsse")
+            if not joins and end + 1 < j and counts[end] <= 2 and _QUANTITY.match(norms[end]):
+                end += 1
+            if (joins and shown) or (shown >= least and shown >= share * (end - k)):
+                spared.update(range(k, end + 1))
+                k = end
+            k += 1
+    return spared
+
+
 def _tag_list(norm: str) -> bool:
     items = norm.split(", ")
     return len(items) >= 5 and all(word_count(item) <= 3 for item in items)
 
 
-def _spans(rows: Sequence[Line], i: int, j: int, spare: int | None) -> list[tuple[int, int]]:
-    """Character spans covering rows[i:j] (and the blank lines between them), leaving out row ``spare``."""
-    if spare is not None and i <= spare < j:
-        return [s for s in (_span(rows, i, spare), _span(rows, spare + 1, j)) if s]
-    return [s for s in (_span(rows, i, j),) if s]
+def _spans(rows: Sequence[Line], i: int, j: int, spared: set[int]) -> list[tuple[int, int]]:
+    """Character spans covering rows[i:j] (and the blank lines between them), leaving out the rows
+    ``spared``."""
+    spans, start = [], i
+    for k in sorted(k for k in spared if i <= k < j):
+        spans.append(_span(rows, start, k))
+        start = k + 1
+    spans.append(_span(rows, start, j))
+    return [s for s in spans if s]
 
 
 def _span(rows: Sequence[Line], i: int, j: int) -> tuple[int, int] | None:
