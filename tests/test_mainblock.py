@@ -23,6 +23,7 @@ from cleaner.stages.mainblock import (
     _furniture_outside,
     _further_blocks,
     _introduced,
+    _list_tail,
     _sections,
     _wrapped_prose,
     hard_wrapped,
@@ -1100,3 +1101,15 @@ def test_recipe_heading_over_the_times_right_above_the_steps_joins_the_block(rul
     # a menu of that name right above the block: no line of the kind
     menu = ["Rezepte", "Zubereitung", "Backen", "Kochen", "Alle Rezepte", *INTRO]
     assert _recipe_sections(ruleset, menu, 5, 6) == []
+
+
+def test_list_tail_goes_on_only_with_a_list_the_block_began_or_introduced():
+    items = ["- E-mail setup wizard update.", "EMAIL", "- Fix for duplicated mails.", "12 Responses", "Bob"]
+    rows = ["The company published the full list of changes:", *items]
+    counts = [word_count(row) for row in rows]
+    assert _list_tail(rows, counts, 0) == 3  # the items, and the heading that heads more of them
+    rows[0] = "- Quick office 5.3"
+    assert _list_tail(rows, counts, 0) == 3
+    # a block ending in a plain sentence: marked lines after it are the page's (a menu, a link list)
+    rows[0] = "The update reaches phones this week, the company said."
+    assert _list_tail(rows, counts, 0) == 0

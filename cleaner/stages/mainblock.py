@@ -427,6 +427,7 @@ def _find(
         first, last = _max_run(scores, seams)
         first, last = _further_blocks(scores, counts, prose, first, last, params, parting)
         last = _closing(norms, counts, last)
+        last = _list_tail(norms, counts, last)
         headline = _headline(norms, counts, first, params)
         if sum(counts[k] for k in good if first <= k <= last) < params.param("min_block_words", 40):
             return [], None
@@ -670,6 +671,31 @@ def _closing(norms: Sequence[str], counts: Sequence[int], last: int) -> int:
     of its article, scrapinghub -0.0004 F1 against +0.0009 on dragnet)."""
     while last + 1 < len(norms) and counts[last + 1] >= 3 and norms[last + 1].endswith(_CLOSING_ENDS):
         last += 1
+    return last
+
+
+# An item of a list whose marker the page's text kept: "- Quick Office 5.3", "• WLAN fixes".
+_LIST_ITEM = regex.compile(r"[-–•·*▪◦] \S")
+
+
+def _list_tail(norms: Sequence[str], counts: Sequence[int], last: int) -> int:
+    """Extend the block over the rest of a list it ends in, or that its last sentence introduces (ending
+    in a colon): the items with a list marker after it, and the short headings (four words at most) that
+    head more of them ("CHANGES AND IMPROVEMENTS:", "EMAIL").
+
+    A changelog or a list of tips goes on past the block's end, its items too short to score as prose,
+    and the scan cut the rest of the list with the page's furniture. The list must have begun inside the
+    block: half of the marked lines of the bench's page texts are furniture (menus, link lists) that
+    follow no block's list."""
+    if not (_LIST_ITEM.match(norms[last]) or norms[last].endswith(":")):
+        return last
+    j = last + 1
+    while j < len(norms):
+        if _LIST_ITEM.match(norms[j]):
+            last = j
+        elif not (counts[j] <= 4 and j + 1 < len(norms) and _LIST_ITEM.match(norms[j + 1])):
+            break
+        j += 1
     return last
 
 
