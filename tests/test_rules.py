@@ -81,3 +81,59 @@ def test_problem_points_at_the_rule_line():
     (problem,) = info.value.problems
     assert problem.rule == "twice"
     assert problem.line == 12  # the second definition's id line, not the first
+
+
+# Shared definitions ([define] tables, called as (?&name)): see cleaner/rules/definitions.py.
+
+ISSUE_RULE = """
+stage = "boilerplate"
+concept = "a magazine's issue labels"
+
+[[rule]]
+id = "issue-label"
+pattern = '{pattern}'
+reason = "a month's issue label of a magazine page"
+examples = ["March issue", "Mars issue"]
+keep = ["The March issue sold out."]
+"""
+
+
+def _rule(ruleset, rid: str):
+    return next(r for r in ruleset.all_rules() if r.id == rid)
+
+
+def test_a_users_rule_calls_a_bundled_definition(tmp_path):
+    (tmp_path / "issues.toml").write_text(ISSUE_RULE.format(pattern="(?i)(?&month) issue"), encoding="utf-8")
+    rule = _rule(load_rules(tmp_path, bundled=True), "issue-label")
+    assert rule.pattern.fullmatch("Septembre issue")  # the bundled month names, French too
+    assert "(?&" not in rule.pattern.source  # written out: fingerprint and pickle carry the definition
+
+
+def test_definitions_of_one_set_are_unique(tmp_path):
+    (tmp_path / "a.toml").write_text('[define]\nmonth = "(?:march|mars)"\n', encoding="utf-8")
+    (tmp_path / "b.toml").write_text('[define]\nmonth = "(?:march)"\n', encoding="utf-8")
+    (tmp_path / "issues.toml").write_text(ISSUE_RULE.format(pattern="(?i)(?&month) issue"), encoding="utf-8")
+    with pytest.raises(RuleError) as info:
+        load_rules(tmp_path)
+    (problem,) = info.value.problems
+    assert "'month' is defined twice" in problem.message and problem.file.endswith("b.toml")
+    assert "a.toml:2" in problem.hint
+
+
+def test_a_users_definition_replaces_the_bundled_one(tmp_path):
+    import tomllib
+
+    bundled = tomllib.loads((default_rules_dir() / "vocabulary.toml").read_text(encoding="utf-8"))["define"]
+    wider = bundled["month"].replace("(?:january|", "(?:brumaire|january|")
+    (tmp_path / "vocabulary.toml").write_text(f"[define]\nmonth = '''{wider}'''\n", encoding="utf-8")
+    ruleset = load_rules(tmp_path, bundled=True)
+    assert _rule(ruleset, "timestamp").pattern.fullmatch("18 brumaire 1799")  # the bundled rule calls it
+    assert not _rule(BUNDLED, "timestamp").pattern.fullmatch("18 brumaire 1799")
+
+
+def test_a_definition_keeps_its_spaces_in_a_verbose_pattern(tmp_path):
+    text = ISSUE_RULE.format(pattern="(?xi) (?&month) [ ] issue").replace('"Mars issue"', '"New Year issue"')
+    define = '\n[define]\nmonth = "(?:march|new year)"\n'  # last: in TOML a table runs to the next header
+    (tmp_path / "issues.toml").write_text(text + define, encoding="utf-8")
+    rule = _rule(load_rules(tmp_path), "issue-label")
+    assert rule.pattern.fullmatch("New Year issue") and not rule.pattern.fullmatch("NewYear issue")

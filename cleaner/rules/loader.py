@@ -14,6 +14,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
+from cleaner.rules.definitions import collect
 from cleaner.rules.hints import is_list_of, suggest
 from cleaner.rules.rulefile import rule_file
 from cleaner.rules.ruleset import PIPELINE_FILE, PRESETS_DIR, Problems, RuleError, RuleSet, default_rules_dir
@@ -114,9 +115,13 @@ class _Loader:
         timeout = float(limits.pattern_timeout)
         bundled_dir = default_rules_dir().resolve()
         bundled: dict[str, str] = {}  # id -> stage, of the bundled rules a user's rule may replace
+        # the set's shared sub-patterns first: a pattern of any file may call one of any other
+        definitions = collect(
+            ((f, text, data, f.resolve().parent == bundled_dir) for f, text, data in parsed), self.problems
+        )
         for f, text, data in parsed:
             mine = f.resolve().parent != bundled_dir
-            for rule in rule_file(f, text, data, timeout, self.stages, self.problems):
+            for rule in rule_file(f, text, data, timeout, self.stages, self.problems, definitions):
                 if mine and bundled.get(rule.id) == rule.stage:  # the user's version of a bundled rule
                     del bundled[rule.id]
                     stage_rules = rules[rule.stage]

@@ -11,6 +11,7 @@ from typing import Any
 import regex
 
 from cleaner.patterns import Pattern, compile_checked
+from cleaner.rules.definitions import VERBOSE, Definition, call_hint, expand
 from cleaner.rules.hints import is_int, is_list_of, suggest
 from cleaner.rules.ruleset import Problems
 from cleaner.stage import BOOL, FLOAT, INT, PAIRS, REGEX, STR, STRS, Field, Rule, Stage
@@ -23,15 +24,24 @@ COMMON = {
     "examples": Field(STRS, True, help="texts the rule must match"),
     "keep": Field(STRS, True, help="near misses the rule must leave alone"),
 }
-FILE_KEYS = {"stage", "concept", "rule"}
+FILE_KEYS = {"stage", "concept", "rule", "define"}
 
 
 def rule_file(
-    f: Path, text: str, data: dict, timeout: float, stages: Mapping[str, type[Stage]], problems: Problems
+    f: Path,
+    text: str,
+    data: dict,
+    timeout: float,
+    stages: Mapping[str, type[Stage]],
+    problems: Problems,
+    definitions: Mapping[str, Definition] | None = None,
 ) -> list[Rule]:
-    """The valid rules of one parsed rule file; each problem goes to ``problems``."""
+    """The valid rules of one parsed rule file, their patterns calling the set's ``definitions`` (see
+    :mod:`cleaner.rules.definitions`); each problem goes to ``problems``."""
     for key in sorted(set(data) - FILE_KEYS):
         problems.add(f, f"unknown top-level key {key!r}", hint=suggest(key, FILE_KEYS))
+    if set(data) <= {"define", "concept"} and "define" in data:
+        return []  # a file of shared definitions only
     stage = data.get("stage")
     cls = stages.get(stage) if isinstance(stage, str) else None
     if cls is None:
@@ -50,14 +60,21 @@ def rule_file(
         return []
     out = []
     for n, entry in enumerate(entries, 1):
-        rule = _rule(f, text, n, entry, cls, timeout, problems)
+        rule = _rule(f, text, n, entry, cls, timeout, problems, definitions or {})
         if rule is not None:
             out.append(rule)
     return out
 
 
 def _rule(
-    f: Path, text: str, n: int, entry: dict, cls: type[Stage], timeout: float, problems: Problems
+    f: Path,
+    text: str,
+    n: int,
+    entry: dict,
+    cls: type[Stage],
+    timeout: float,
+    problems: Problems,
+    definitions: Mapping[str, Definition],
 ) -> Rule | None:
     rid = entry.get("id") if isinstance(entry.get("id"), str) else f"#{n}"
     line = line_of(text, rid, n)
@@ -97,8 +114,13 @@ def _rule(
             bad(f"{key!r} is empty", hint="give at least one text the rule must change")
     compiled: dict[str, Pattern] = {}
     for key, fs in spec.items():
-        if fs.type == REGEX and isinstance(entry.get(key), str) and _pattern(entry[key], key, bad):
-            compiled[key] = Pattern(entry[key], rid, timeout)
+        if fs.type != REGEX or not isinstance(entry.get(key), str):
+            continue
+        source, wrong = expand(entry[key], definitions)
+        for name, message in wrong:
+            bad(f"{key!r} {message}", hint=call_hint(name, definitions))
+        if not wrong and _pattern(source, key, bad):
+            compiled[key] = Pattern(source, rid, timeout)
     if len(problems) > before:
         return None
     # Every regex-typed key arrives compiled and bound to the time limit, so stages never compile.
@@ -126,13 +148,12 @@ def _rule(
     return None if failures else rule
 
 
-# A pattern in verbose mode ("(?x)" first) may be laid out over several lines: there a line break is
-# white space, and a long pattern (mainblock's byline) is readable only so. Elsewhere it is a mistake.
-_VERBOSE = regex.compile(r"\(\?[a-wyz]*x")
+# A pattern in verbose mode (VERBOSE) may be laid out over several lines: there a line break is white
+# space, and a long pattern (mainblock's byline) is readable only so. Elsewhere it is a mistake.
 
 
 def _pattern(source: str, key: str, bad) -> regex.Pattern | None:
-    layout = "\n" if _VERBOSE.match(source) else ""
+    layout = "\n" if VERBOSE.match(source) else ""
     controls = [c for c in source if unicodedata.category(c) == "Cc" and c not in layout]
     if controls:
         bad(
