@@ -26,9 +26,10 @@ from cleaner.patterns import compile_checked
 from cleaner.rules.hints import suggest
 from cleaner.rules.ruleset import Problems
 
-_NAME = regex.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_CALL = regex.compile(r"\(\?&([A-Za-z_][A-Za-z0-9_]*)\)")
-_OWN = regex.compile(r"\(\?P?<([A-Za-z_][A-Za-z0-9_]*)>")
+_IDENTIFIER = r"[A-Za-z_][A-Za-z0-9_]*"  # a group name, as the regex module takes it
+_NAME = regex.compile(_IDENTIFIER)
+_CALL = regex.compile(rf"\(\?&({_IDENTIFIER})\)")
+_OWN = regex.compile(rf"\(\?P?<({_IDENTIFIER})>")
 # A pattern in verbose mode ("(?x)" first): white space in it is layout, not text to match.
 VERBOSE = regex.compile(r"\(\?[a-wyz]*x")
 

@@ -148,11 +148,9 @@ def _rule(
     return None if failures else rule
 
 
-# A pattern in verbose mode (VERBOSE) may be laid out over several lines: there a line break is white
-# space, and a long pattern (mainblock's byline) is readable only so. Elsewhere it is a mistake.
-
-
 def _pattern(source: str, key: str, bad) -> regex.Pattern | None:
+    # A pattern in verbose mode may be laid out over several lines: there a line break is white space,
+    # and a long pattern (mainblock's byline) is readable only so. Elsewhere it is a mistake.
     layout = "\n" if VERBOSE.match(source) else ""
     controls = [c for c in source if unicodedata.category(c) == "Cc" and c not in layout]
     if controls:

@@ -771,10 +771,9 @@ def _sections(
     ``share`` of those under the heading, data or sentences; a menu's heading ("Preparation" over "Slow
     Cooker", "Baking", "See All") shows none. One of them is enough when the lines run into the block:
     then the heading is the block's own ("Directions" over the recipe's times and "For a 26 cm tin.",
-    right above its steps). The section ends at a
-    question ("Wie gesund sind die Hauptzutaten?", a teaser), at a line of more than ``item_words`` words
-    that is neither, at a run of lines an earlier stage removed (``seams``), at the block, or after
-    ``max_lines`` lines."""
+    right above its steps). The section ends at a question ("Wie gesund sind die Hauptzutaten?", a
+    teaser), at a line of more than ``item_words`` words that is neither, at a run of lines an earlier
+    stage removed (``seams``), at the block, or after ``max_lines`` lines."""
     spared: set[int] = set()
     for rule in rules:
         heading, reach = rule.param("max_words", 5), rule.param("max_lines", 40)
