@@ -34,7 +34,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.quality import bench_parser, bench_score
+from benchmarks.quality import bench_parser, bench_score, set_scores
 
 #: F1 of a list of per-page counts, as score.py aggregates them for one metric.
 Aggregate = Callable[[list], float]
@@ -99,10 +99,8 @@ def rows(path: Path) -> dict[tuple[str, str, str], dict]:
 
 
 def aggregate_for(score, metric: str) -> Aggregate:
-    """score.py's F1 for ``metric`` ("snippet": counts summed; "shingle": precision and recall averaged
-    over the pages)."""
-    scores = score.snippet_scores if metric == "snippet" else score.shingle_scores
-    return lambda counts: scores(counts)["f1"]
+    """score.py's F1 of a set for ``metric`` (see :func:`benchmarks.quality.set_scores`)."""
+    return lambda counts: set_scores(score, metric, counts)["f1"]
 
 
 def table(changes: list[tuple[tuple[str, str, str], Change]], z: float) -> str:

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import importlib.util
 import itertools
 import logging
 import statistics
@@ -45,6 +44,7 @@ from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 
+from benchmarks.quality import load_score, set_scores
 from cleaner import Cleaner
 from cleaner.document import Document
 from cleaner.stages import extract as extract_module
@@ -84,13 +84,6 @@ def cleaner_body(doc: bytes | str) -> str:
     if head and result.text.startswith(head + "\n\n"):
         return result.text[len(head) + 2 :]
     return result.text
-
-
-def load_score(bench: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location("_bench_score", bench / "score.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def pages(score: ModuleType, bench: Path, dataset: str, limit: int | None) -> list[tuple[str, str]]:
@@ -173,9 +166,10 @@ def loso(score: ModuleType, bench: Path, limit: int | None) -> None:
         gold = score.load_gold(dataset)
         metric = score.DATASETS[dataset][1]
         if metric == "snippet":
-            return score.snippet_scores([score.snippet_counts(gold[i], o) for i, o in preds.items()])["f1"]
-        counts = [score.shingle_counts(gold[i]["articleBody"], o) for i, o in preds.items()]
-        return score.shingle_scores(counts)["f1"]
+            counts = [score.snippet_counts(gold[i], o) for i, o in preds.items()]
+        else:
+            counts = [score.shingle_counts(gold[i]["articleBody"], o) for i, o in preds.items()]
+        return set_scores(score, metric, counts)["f1"]
 
     points = [dict(zip(GRID, values, strict=True)) for values in itertools.product(*GRID.values())]
     table = {(d, i): f1(d, **p) for d in DATASETS for i, p in enumerate(points)}

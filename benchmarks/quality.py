@@ -327,7 +327,7 @@ def run_tool(
     results = []
     for row_name, docs in per_doc.items():
         rows = [r["counts"] for r in docs]
-        scores = score.snippet_scores(rows) if metric == "snippet" else score.shingle_scores(rows)
+        scores = set_scores(score, metric, rows)
         results.append(
             {
                 "dataset": dataset,
@@ -351,6 +351,12 @@ def run_tool(
         if row_name == name and headlines:
             results[-1]["headline"] = {k: headlines[k] for k in ("pages", "found", "other", "none")}
     return results
+
+
+def set_scores(score: ModuleType, metric: str, counts: list) -> dict:
+    """score.py's precision, recall and F1 of a set from its pages' ``counts``, by the set's ``metric``:
+    snippets summed over the pages, shingles' precision and recall averaged per page."""
+    return score.snippet_scores(counts) if metric == "snippet" else score.shingle_scores(counts)
 
 
 _WORD = regex.compile(r"\w+")
